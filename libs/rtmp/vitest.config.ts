@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+import { workspaceVitest } from '../../vitest.shared';
+
+export default defineConfig(workspaceVitest(__dirname));
