@@ -6,7 +6,7 @@ import type { ViteUserConfig } from 'vitest/config';
  * sources (no build needed to test), and slow real-process suites get room.
  */
 export function workspaceVitest(projectDir: string, extra: ViteUserConfig['test'] = {}): ViteUserConfig {
-  const root = resolve(__dirname);
+  const root = resolve(import.meta.dirname);
   return {
     resolve: {
       alias: {

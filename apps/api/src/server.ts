@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule, type Runtime } from './app.module';
+import type { Config } from './config/config';
+import { createLogger, type Logger, NestPinoLogger } from './logging/logger';
+import { openDatabase } from './database/database';
+import { loadSecretKey } from './crypto/secret-key';
+import { PrismaService } from './database/prisma.service';
+import { PasswordHasher } from './auth/password-hasher';
+import { bootstrapOwner } from './auth/bootstrap-owner';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { IngestService } from './ingest/ingest.service';
+
+export interface RunningApi {
+  app: NestFastifyApplication;
+  runtime: Runtime;
+  /** Base URL of the HTTP API, e.g. http://127.0.0.1:4000 */
+  url: string;
+  rtmpPort: number;
+  /** Stop HTTP, RTMP and (when embedded) the database, in that order. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Build the Nest application on Fastify for a prepared runtime (used by main.ts and tests). */
+export async function createApp(runtime: Runtime): Promise<NestFastifyApplication> {
+  const http = runtime.logger.child({ component: 'http' });
+  const adapter = new FastifyAdapter({ loggerInstance: http, disableRequestLogging: true, trustProxy: 'loopback', bodyLimit: 1_048_576 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
+    logger: new NestPinoLogger(runtime.logger.child({ component: 'nest' })),
+    bufferLogs: false,
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalFilters(new HttpExceptionFilter(http));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    const level = request.url === '/api/health' ? 'debug' : 'info';
+    http[level]({ method: request.method, url: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  return app;
+}
+
+/**
+ * Start the whole API process: database (embedded unless DATABASE_URL), migrations,
+ * the first owner, HTTP on API_PORT and the RTMP ingest on RTMP_PORT.
+ */
+export async function startApi(config: Readonly<Config>, logger: Logger = createLogger(config)): Promise<RunningApi> {
+  const database = await openDatabase(config, logger);
+  let app: NestFastifyApplication | undefined;
+  try {
+    const runtime: Runtime = { config, logger, database, secretKey: await loadSecretKey(config) };
+    app = await createApp(runtime);
+    await bootstrapOwner(app.get(PrismaService), app.get(PasswordHasher), { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
+    await app.listen({ port: config.API_PORT, host: config.HOST });
+    const ingest = app.get(IngestService);
+    await ingest.start();
+    const started = app;
+    let closing: Promise<void> | undefined;
+    return {
+      app: started,
+      runtime,
+      url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.API_PORT}`,
+      rtmpPort: ingest.status().port,
+      close() {
+        closing ??= (async () => {
+          await started.close();
+          await database.stop();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.stop();
+    throw error;
+  }
+}

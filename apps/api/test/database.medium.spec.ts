@@ -1,0 +1,143 @@
+import { mkdtemp, mkdir, rm, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../src/generated/prisma/client';
+import { MIGRATIONS_DIR, openDatabase, type DatabaseHandle } from '../src/database/database';
+import { applyMigrations, MigrationError, readMigrations } from '../src/database/migrate';
+import { capturedLogger } from './support/logs';
+import { freePort } from './support/ports';
+
+describe('embedded PostgreSQL with migrations', () => {
+  let dir: string;
+  let port: number;
+  let db: DatabaseHandle;
+  const { logger } = capturedLogger();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fanout-db-'));
+    port = await freePort();
+    db = await openDatabase({ DATA_DIR: dir, EMBEDDED_PG_PORT: port, DATABASE_URL: undefined }, logger);
+  });
+
+  afterAll(async () => {
+    await db?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('initialises the cluster under DATA_DIR/postgres and listens on loopback only', async () => {
+    expect(db.embedded).toBe(true);
+    expect(db.url).toContain(`127.0.0.1:${port}/fanout`);
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'listen_addresses'`);
+    await client.end();
+    expect(rows[0]?.setting).toBe('127.0.0.1');
+  });
+
+  it('records every committed migration in _prisma_migrations with its checksum', async () => {
+    const migrations = await readMigrations(MIGRATIONS_DIR);
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    await client.end();
+    expect(rows).toEqual(migrations.map((m) => ({ migration_name: m.name, checksum: m.checksum })));
+  });
+
+  it('applies nothing the second time', async () => {
+    expect(await applyMigrations(db.url, await readMigrations(MIGRATIONS_DIR), logger)).toEqual([]);
+  });
+
+  it('matches the Prisma schema: every model and column round-trips through the client', async () => {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
+    try {
+      const user = await prisma.user.create({ data: { email: 'drift@example.com', passwordHash: '$argon2id$x', role: 'admin' } });
+      const session = await prisma.session.create({
+        data: { userId: user.id, tokenHash: 'h1', expiresAt: new Date(Date.now() + 1000), revokedAt: new Date(), userAgent: 'ua', ip: '127.0.0.1' },
+      });
+      const stream = await prisma.stream.create({
+        data: { ownerId: user.id, name: 'Main', keyHash: 'kh', keyCiphertext: 'v1.a.b.c', settings: { lowLatency: true } },
+      });
+      const destination = await prisma.destination.create({
+        data: { streamId: stream.id, name: 'YouTube', platform: 'youtube', url: 'rtmps://a.rtmps.youtube.com/live2', keyCiphertext: 'v1.x.y.z', enabled: false, options: { backup: true } },
+      });
+      const loaded = await prisma.user.findUniqueOrThrow({
+        where: { id: user.id },
+        include: { sessions: true, streams: { include: { destinations: true } } },
+      });
+      expect(loaded.role).toBe('admin');
+      expect(loaded.sessions[0]).toEqual(session);
+      expect(loaded.streams[0]?.settings).toEqual({ lowLatency: true });
+      expect(loaded.streams[0]?.destinations[0]).toEqual(destination);
+      // Deleting the user cascades to everything it owns.
+      await prisma.user.delete({ where: { id: user.id } });
+      expect(await prisma.destination.count()).toBe(0);
+      expect(await prisma.session.count()).toBe(0);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it('keeps the data across a restart of the embedded server', async () => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`INSERT INTO users (id, email, password_hash, updated_at) VALUES (gen_random_uuid(), 'kept@example.com', 'x', now())`);
+    await client.end();
+    await db.stop();
+    db = await openDatabase({ DATA_DIR: dir, EMBEDDED_PG_PORT: port, DATABASE_URL: undefined }, logger);
+    const again = new Client({ connectionString: db.url });
+    await again.connect();
+    const { rows } = await again.query(`SELECT email FROM users WHERE email = 'kept@example.com'`);
+    await again.end();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses to start when an applied migration was edited', async () => {
+    const edited = await mkdtemp(join(tmpdir(), 'fanout-mig-'));
+    await cp(MIGRATIONS_DIR, edited, { recursive: true });
+    const [first] = await readMigrations(edited);
+    await writeFile(join(edited, first!.name, 'migration.sql'), first!.sql + '\n-- edited\n');
+    await expect(applyMigrations(db.url, await readMigrations(edited), logger)).rejects.toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+    } satisfies Partial<MigrationError>);
+    await rm(edited, { recursive: true, force: true });
+  });
+
+  it('rolls back a failing migration and reports it', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'fanout-mig-'));
+    await cp(MIGRATIONS_DIR, broken, { recursive: true });
+    await mkdir(join(broken, '29991231000000_broken'));
+    await writeFile(join(broken, '29991231000000_broken', 'migration.sql'), 'CREATE TABLE half (id int);\nSELECT * FROM no_such_table;');
+    await expect(applyMigrations(db.url, await readMigrations(broken), logger)).rejects.toMatchObject({ code: 'APPLY_FAILED' });
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query(`SELECT to_regclass('public.half') AS t`);
+    await client.end();
+    expect(rows[0]?.t).toBeNull();
+    await rm(broken, { recursive: true, force: true });
+  });
+});
+
+describe('external DATABASE_URL', () => {
+  it('uses the given server instead of starting one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fanout-db-'));
+    const port = await freePort();
+    const { logger } = capturedLogger();
+    const embedded = await openDatabase({ DATA_DIR: dir, EMBEDDED_PG_PORT: port, DATABASE_URL: undefined }, logger);
+    try {
+      const external = await openDatabase({ DATA_DIR: join(dir, 'unused'), EMBEDDED_PG_PORT: port + 1, DATABASE_URL: embedded.url }, logger);
+      expect(external).toMatchObject({ url: embedded.url, embedded: false });
+      await external.stop(); // a no-op: it does not own the server
+      const client = new Client({ connectionString: embedded.url });
+      await client.connect();
+      await client.end();
+    } finally {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

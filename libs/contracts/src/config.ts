@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/** A TCP port given as an environment string: digits only, 1-65535. */
+const port = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number between 1 and 65535')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535'))
+    .default(fallback);
+
+const seconds = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds, e.g. 10')
+    .transform(Number)
+    .default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/**
+ * Every environment variable Fanout reads, validated once at boot.
+ * The README's configuration table is generated from `configDocs` below, so keep both together.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    PUBLIC_HOST: optionalText,
+    API_PORT: port(4000),
+    WEB_PORT: port(3000),
+    RTMP_PORT: port(1935),
+    API_INTERNAL_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
+    RTMPS_PORT: port(1936),
+    RTMPS_CERT_FILE: optionalText,
+    RTMPS_KEY_FILE: optionalText,
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    EMBEDDED_PG_PORT: port(54329),
+    ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
+    ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
+    SECRET_KEY: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+        .optional(),
+    ),
+    INGEST_GRACE_S: seconds(10),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: z
+      .enum(['true', 'false', '1', '0'])
+      .transform((v) => v === 'true' || v === '1')
+      .optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    if (Boolean(cfg.ADMIN_EMAIL) !== Boolean(cfg.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cfg.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
+      });
+    }
+    if (Boolean(cfg.RTMPS_CERT_FILE) !== Boolean(cfg.RTMPS_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cfg.RTMPS_CERT_FILE ? 'RTMPS_KEY_FILE' : 'RTMPS_CERT_FILE'],
+        message: 'RTMPS_CERT_FILE and RTMPS_KEY_FILE must be set together',
+      });
+    }
+    const ports = { API_PORT: cfg.API_PORT, WEB_PORT: cfg.WEB_PORT, RTMP_PORT: cfg.RTMP_PORT };
+    const seen = new Map<number, string>();
+    for (const [name, value] of Object.entries(ports)) {
+      const other = seen.get(value);
+      if (other) ctx.addIssue({ code: 'custom', path: [name], message: `must differ from ${other} (both ${value})` });
+      seen.set(value, name);
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+/** One line per variable for the README table and `--help`. */
+export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
+  NODE_ENV: '`production`, `development` (pretty logs) or `test`.',
+  HOST: 'Address the API and RTMP listeners bind to.',
+  PUBLIC_HOST: 'Host name shown in ingest URLs (`rtmp://PUBLIC_HOST:1935/live`). Default: this machine\'s host name as seen by the browser.',
+  API_PORT: 'HTTP port of the API.',
+  WEB_PORT: 'HTTP port of the dashboard; it proxies `/api/*` to the API.',
+  RTMP_PORT: 'RTMP ingest port that OBS publishes to.',
+  API_INTERNAL_URL: 'Where the dashboard server reaches the API. Default `http://127.0.0.1:API_PORT` (set it when they run in separate containers).',
+  RTMPS_PORT: 'RTMPS ingest port, used only when a certificate is configured.',
+  RTMPS_CERT_FILE: 'PEM certificate for the RTMPS ingest listener (with `RTMPS_KEY_FILE`).',
+  RTMPS_KEY_FILE: 'PEM private key for the RTMPS ingest listener.',
+  DATABASE_URL: 'PostgreSQL URL. Unset: an embedded PostgreSQL is started with its data in `DATA_DIR/postgres`.',
+  DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',
+  EMBEDDED_PG_PORT: 'Loopback port of the embedded PostgreSQL.',
+  ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',
+  ADMIN_PASSWORD: 'Password of that first owner (at least 10 characters).',
+  SECRET_KEY: '64 hex characters that encrypt destination keys at rest. Unset: generated once into `DATA_DIR/secret.key`.',
+  INGEST_GRACE_S: 'Seconds destinations stay connected after the publisher drops, waiting for it to return.',
+  LOG_LEVEL: '`fatal` `error` `warn` `info` `debug` `trace` or `silent`.',
+  LOG_PRETTY: '`true` for human-readable logs; default is JSON in production and pretty in development.',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parse the environment into a Config, or throw one ConfigError naming every bad variable.
+ * Empty strings count as unset, as shells and compose files often produce them.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.keys(configDocs);
+  const input: Record<string, string> = {};
+  for (const name of known) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') input[name] = value;
+  }
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    variable: String(issue.path[0] ?? 'config'),
+    message: issue.message,
+  }));
+  throw new ConfigError(problems);
+}
