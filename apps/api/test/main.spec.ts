@@ -6,8 +6,9 @@ const root = join(__dirname, '../../..');
 const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
 
 function runMain(env: Record<string, string>) {
+  // From apps/api so tsx picks up its tsconfig; its paths resolve our libs to TypeScript.
   return spawnSync(process.execPath, [tsx, join(__dirname, '../src/main.ts')], {
-    cwd: root,
+    cwd: join(__dirname, '..'),
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
     timeout: 30_000,

@@ -19,6 +19,7 @@ export interface IngestStatus {
 @Injectable()
 export class IngestService implements OnApplicationShutdown {
   private server?: RtmpServer;
+  private tlsServer?: RtmpServer;
   private readonly log: Logger;
 
   constructor(
@@ -31,50 +32,57 @@ export class IngestService implements OnApplicationShutdown {
   }
 
   async start(): Promise<void> {
-    const tls =
-      this.config.RTMPS_CERT_FILE && this.config.RTMPS_KEY_FILE
-        ? { cert: await readFile(this.config.RTMPS_CERT_FILE), key: await readFile(this.config.RTMPS_KEY_FILE) }
-        : undefined;
-    void tls;
-    const server = new RtmpServer({});
-    server.on('session', (session) => {
+    this.server = await this.listen(new RtmpServer(), this.config.RTMP_PORT, 'rtmp');
+    if (this.config.RTMPS_CERT_FILE && this.config.RTMPS_KEY_FILE) {
+      const tls = { cert: await readFile(this.config.RTMPS_CERT_FILE), key: await readFile(this.config.RTMPS_KEY_FILE) };
+      this.tlsServer = await this.listen(new RtmpServer({ tls }), this.config.RTMPS_PORT, 'rtmps');
+    }
+  }
+
+  private async listen(server: RtmpServer, port: number, scheme: 'rtmp' | 'rtmps'): Promise<RtmpServer> {
+    server.on('session', (session, info) => {
+      const log = this.log.child({ conn: info.id, remote: info.remoteAddress, scheme });
       session.on('publish', (request) => {
-        void this.authorize(request.app, request.streamName).then(
+        this.authorize(request.app, request.streamName, log).then(
           (streamId) => (streamId ? request.accept() : request.reject('badName')),
           (error: Error) => {
-            this.log.error({ err: error }, 'publish authorisation failed');
+            log.error({ err: error }, 'publish authorisation failed');
             request.reject('badName');
           },
         );
       });
+      session.on('close', (error) => log.debug({ code: error?.code }, 'connection closed'));
     });
-    await server.listen(this.config.RTMP_PORT, this.config.HOST);
-    this.server = server;
-    this.log.info({ port: this.config.RTMP_PORT }, 'RTMP ingest listening');
+    server.on('connectionError', (error, info) => {
+      this.log.warn({ conn: info.id, remote: info.remoteAddress, code: error.code }, 'RTMP connection closed on error');
+    });
+    const address = await server.listen(port, this.config.HOST);
+    this.log.info({ port: address.port, scheme }, 'ingest listening');
+    return server;
   }
 
-  private async authorize(app: string, streamKey: string): Promise<string | undefined> {
+  private async authorize(app: string, streamKey: string, log: Logger): Promise<string | undefined> {
     const fingerprint = Secrets.fingerprint(streamKey);
     if (app !== 'live' || streamKey === '') {
-      this.log.warn({ app, key: fingerprint }, 'publish rejected: wrong app or empty key');
+      log.warn({ app, key: fingerprint }, 'publish rejected: wrong app or empty key');
       return undefined;
     }
     const stream = await this.prisma.client.stream.findUnique({ where: { keyHash: this.secrets.lookupHash(streamKey) }, select: { id: true } });
-    if (!stream) this.log.warn({ key: fingerprint }, 'publish rejected: unknown stream key');
-    else this.log.info({ key: fingerprint, streamId: stream.id }, 'publish accepted');
+    if (!stream) log.warn({ key: fingerprint }, 'publish rejected: unknown stream key');
+    else log.info({ key: fingerprint, streamId: stream.id }, 'publish accepted');
     return stream?.id;
   }
 
   status(): IngestStatus {
     return {
-      listening: this.server?.listening ?? false,
+      listening: this.server?.address() != null,
       port: this.config.RTMP_PORT,
-      connections: this.server?.connectionCount ?? 0,
+      connections: (this.server?.connectionCount ?? 0) + (this.tlsServer?.connectionCount ?? 0),
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.server?.close();
-    this.server = undefined;
+    await Promise.all([this.server?.close(), this.tlsServer?.close()]);
+    this.server = this.tlsServer = undefined;
   }
 }
