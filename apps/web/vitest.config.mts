@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { workspaceVitest } from '../../vitest.shared.mjs';
+
+const base = workspaceVitest(import.meta.dirname, {
+  environment: 'jsdom',
+  include: ['**/*.spec.{ts,tsx}'],
+  exclude: ['node_modules/**', '.next/**'],
+  setupFiles: ['./vitest.setup.ts'],
+});
+
+export default defineConfig({
+  ...base,
+  resolve: {
+    ...base.resolve,
+    alias: { ...(base.resolve?.alias as Record<string, string>), '@': resolve(import.meta.dirname) },
+  },
+  // tsconfig says `jsx: preserve` for Next; tests compile JSX themselves, React 19 automatic runtime.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+});
