@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
+import { packageBin } from './tools';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../libs/contracts/src/config';
 
@@ -44,7 +45,7 @@ if (process.env.FANOUT_SKIP_BUILD !== '1') {
   console.log('Building what is not built yet (cached builds are reused)…');
   const build = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--projects=@fanout/api,@fanout/web', '--output-style=static'],
+    [packageBin('nx'), 'run-many', '-t', 'build', '--projects=@fanout/api,@fanout/web', '--output-style=static'],
     { cwd: root, env, stdio: 'inherit' },
   );
   if (build.status !== 0) fail('The build failed; see the output above.');
@@ -115,7 +116,7 @@ async function main() {
   const api = run('The API', [join(root, 'apps/api/dist/main.js')], root);
   await waitForHealth(`http://127.0.0.1:${config.API_PORT}/api/health`, api, 120_000);
   if (stopping) return;
-  const next = join(root, 'node_modules/next/dist/bin/next');
+  const next = packageBin('next');
   run('The dashboard', [next, 'start', '--port', String(config.WEB_PORT), '--hostname', config.HOST], join(root, 'apps/web'));
 
   const host = config.PUBLIC_HOST ?? (config.HOST === '0.0.0.0' ? hostname() : config.HOST);

@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { packageBin } from './tools';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
@@ -40,7 +41,7 @@ if (!process.env.FANOUT_SKIP_CHECKS) {
     for (const project of selected) {
       const name = JSON.parse(readFileSync(join(root, project, 'package.json'), 'utf8')).name as string;
       console.log(`\n── ${target} ${name}`);
-      const result = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run', `${name}:${target}`, '--output-style=stream'], {
+      const result = spawnSync(process.execPath, [packageBin('nx'), 'run', `${name}:${target}`, '--output-style=stream'], {
         cwd: root,
         env,
         stdio: 'inherit',
@@ -67,7 +68,7 @@ for (const project of selected) {
   const report = join(reports, `${pkg.name.replace(/\W/g, '_')}.json`);
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    [packageBin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     { cwd: dir, env, stdio: 'inherit' },
   );
   if (!existsSync(report)) {

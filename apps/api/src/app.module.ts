@@ -1,4 +1,5 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import type { Config } from './config/config';
 import { CONFIG } from './config/config';
 import { LOGGER, type Logger } from './logging/logger';
@@ -9,6 +10,13 @@ import { PasswordHasher } from './auth/password-hasher';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { IngestService } from './ingest/ingest.service';
+import { AuthModule } from './auth/auth.module';
+import { Public } from './auth/decorators';
+import { ZodValidationPipe } from './common/zod-validation.pipe';
+
+// Health is for load balancers and the start script, before anyone signs in. Marked here
+// rather than in health/ so that folder stays free of auth concerns.
+Public()(HealthController);
 
 /** What main.ts prepares before Nest starts: validated config, logger, migrated database, secret key. */
 export interface Runtime {
@@ -38,14 +46,19 @@ class RuntimeModule {
   }
 }
 
+export interface AppModuleOptions {
+  /** Extra controllers mounted beside ours, behind the same guards and pipes (tests use this). */
+  controllers?: Type[];
+}
+
 @Module({})
 export class AppModule {
-  static register(runtime: Runtime): DynamicModule {
+  static register(runtime: Runtime, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.register(runtime)],
-      controllers: [HealthController],
-      providers: [HealthService, IngestService],
+      imports: [RuntimeModule.register(runtime), AuthModule],
+      controllers: [HealthController, ...(options.controllers ?? [])],
+      providers: [HealthService, IngestService, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }
 }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule, type Runtime } from './app.module';
+import { AppModule, type AppModuleOptions, type Runtime } from './app.module';
 import type { Config } from './config/config';
 import { createLogger, type Logger, NestPinoLogger } from './logging/logger';
 import { openDatabase } from './database/database';
@@ -22,17 +23,34 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/** `TRUST_PROXY` in Fastify's terms: false, a hop count, or a list of addresses/CIDRs/`loopback`. */
+export function trustProxySetting(value: string): boolean | number | string[] {
+  if (value === 'none') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
 /** Build the Nest application on Fastify for a prepared runtime (used by main.ts and tests). */
-export async function createApp(runtime: Runtime): Promise<NestFastifyApplication> {
+export async function createApp(runtime: Runtime, options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
   const http = runtime.logger.child({ component: 'http' });
-  const adapter = new FastifyAdapter({ loggerInstance: http, disableRequestLogging: true, trustProxy: 'loopback', bodyLimit: 1_048_576 });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime), adapter, {
+  const adapter = new FastifyAdapter({ loggerInstance: http, logController: new LogController({ disableRequestLogging: true }), trustProxy: trustProxySetting(runtime.config.TRUST_PROXY), bodyLimit: 1_048_576 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, options), adapter, {
     logger: new NestPinoLogger(runtime.logger.child({ component: 'nest' })),
     bufferLogs: false,
+    bodyParser: false, // Nest would add a urlencoded parser; see below
   });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter(http));
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only (Fastify's own parser, bounded by bodyLimit): no form or text bodies, so a
+  // cross-site HTML form cannot post anything our routes would parse. Errors before routing
+  // (bad JSON, too large, other content types) reach HttpExceptionFilter through Nest.
+  fastify.removeContentTypeParser('text/plain');
+  // API answers are per-user and often carry secrets once (new tokens): never cache them.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const level = request.url === '/api/health' ? 'debug' : 'info';
     http[level]({ method: request.method, url: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -59,6 +59,9 @@ describe('embedded PostgreSQL with migrations', () => {
       const session = await prisma.session.create({
         data: { userId: user.id, tokenHash: 'h1', expiresAt: new Date(Date.now() + 1000), revokedAt: new Date(), userAgent: 'ua', ip: '127.0.0.1' },
       });
+      const apiToken = await prisma.apiToken.create({
+        data: { userId: user.id, name: 'CI', tokenHash: 't1', lastUsedAt: new Date(), revokedAt: new Date() },
+      });
       const stream = await prisma.stream.create({
         data: { ownerId: user.id, name: 'Main', keyHash: 'kh', keyCiphertext: 'v1.a.b.c', settings: { lowLatency: true } },
       });
@@ -67,19 +70,33 @@ describe('embedded PostgreSQL with migrations', () => {
       });
       const loaded = await prisma.user.findUniqueOrThrow({
         where: { id: user.id },
-        include: { sessions: true, streams: { include: { destinations: true } } },
+        include: { sessions: true, apiTokens: true, streams: { include: { destinations: true } } },
       });
       expect(loaded.role).toBe('admin');
       expect(loaded.sessions[0]).toEqual(session);
+      expect(loaded.apiTokens[0]).toEqual(apiToken);
+      await expect(prisma.apiToken.create({ data: { userId: user.id, name: 'dup', tokenHash: 't1' } })).rejects.toMatchObject({ code: 'P2002' });
       expect(loaded.streams[0]?.settings).toEqual({ lowLatency: true });
       expect(loaded.streams[0]?.destinations[0]).toEqual(destination);
       // Deleting the user cascades to everything it owns.
       await prisma.user.delete({ where: { id: user.id } });
       expect(await prisma.destination.count()).toBe(0);
       expect(await prisma.session.count()).toBe(0);
+      expect(await prisma.apiToken.count()).toBe(0);
     } finally {
       await prisma.$disconnect();
     }
+  });
+
+  it('names indexes and constraints the way prisma migrate would', async () => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'api_tokens'
+       UNION SELECT conname FROM pg_constraint WHERE conrelid = 'api_tokens'::regclass AND contype IN ('p', 'u', 'f') ORDER BY name`,
+    );
+    await client.end();
+    expect(rows.map((r) => r.name)).toEqual(['api_tokens_pkey', 'api_tokens_token_hash_key', 'api_tokens_user_id_fkey', 'api_tokens_user_id_idx']);
   });
 
   it('keeps the data across a restart of the embedded server', async () => {

@@ -46,6 +46,11 @@ export const configSchema = z
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
         .optional(),
     ),
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .regex(/^(loopback|none|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be loopback, none, a hop count, or addresses/CIDRs separated by commas')
+      .default('loopback'),
     DATA_DIR: z.string().trim().min(1).default('.data'),
     EMBEDDED_PG_PORT: port(54329),
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
@@ -102,6 +107,7 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   RTMPS_CERT_FILE: 'PEM certificate for the RTMPS ingest listener (with `RTMPS_KEY_FILE`).',
   RTMPS_KEY_FILE: 'PEM private key for the RTMPS ingest listener.',
   DATABASE_URL: 'PostgreSQL URL. Unset: an embedded PostgreSQL is started with its data in `DATA_DIR/postgres`.',
+  TRUST_PROXY: 'Which proxies may set `X-Forwarded-For`/`-Proto` (client address for rate limits, https for `Secure` cookies): `loopback`, `none`, a hop count, or addresses/CIDRs such as `172.16.0.0/12` for the dashboard container.',
   DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',
   EMBEDDED_PG_PORT: 'Loopback port of the embedded PostgreSQL.',
   ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',

@@ -1,12 +1,43 @@
 import { z } from 'zod';
 
+/**
+ * Every code the API answers errors with. The API maps each to exactly one HTTP status
+ * (apps/api/src/http-exception.filter.ts); clients switch on the code, never on the message.
+ */
+export const errorCodeSchema = z.enum([
+  /** The body is not JSON, or not the JSON this route takes (400). */
+  'BAD_REQUEST',
+  /** A field failed its schema; see `errors` (400). */
+  'VALIDATION_FAILED',
+  /** No valid session cookie or bearer token (401). */
+  'UNAUTHENTICATED',
+  /** Wrong email or password; deliberately the same either way (401). */
+  'INVALID_CREDENTIALS',
+  /** Signed in, but the role may not do this (403). */
+  'FORBIDDEN',
+  /** A cookie-authenticated change came from another site (403). */
+  'CSRF_ORIGIN_MISMATCH',
+  'NOT_FOUND',
+  'CONFLICT',
+  /** `POST /api/auth/setup` after the first user exists (409). */
+  'SETUP_DONE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** Too many attempts; `retryAfterS` and the `Retry-After` header say when to retry (429). */
+  'RATE_LIMITED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
 /** Every API error body: a stable code, a human message, and field errors for validation failures. */
 export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
 export const apiErrorSchema = z.object({
+  // A string, not the enum: a client must still read errors from newer APIs and from proxies.
   code: z.string(),
   message: z.string(),
   errors: z.array(fieldErrorSchema).optional(),
+  retryAfterS: z.number().int().nonnegative().optional(),
 });
 
 export type FieldError = z.infer<typeof fieldErrorSchema>;

@@ -2,3 +2,4 @@ export * from './config';
 export * from './health';
 export * from './errors';
 export * from './auth';
+export * from './tokens';

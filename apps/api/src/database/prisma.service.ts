@@ -11,6 +11,7 @@ const OMIT = {
   session: { tokenHash: true },
   stream: { keyHash: true, keyCiphertext: true },
   destination: { keyCiphertext: true },
+  apiToken: { tokenHash: true },
 } as const;
 
 function createClient(url: string) {

@@ -1,0 +1,23 @@
+/** Name of the httpOnly cookie that carries the session token. */
+export const SESSION_COOKIE = 'fanout_session';
+
+/** Sessions live this long after their last use (sliding), and the cookie's Max-Age matches. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** lastSeenAt / lastUsedAt (and the sliding expiry) are written at most this often per session or token. */
+export const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface RateLimit {
+  /** Failed attempts allowed within the window; the next one is refused. */
+  max: number;
+  windowMs: number;
+}
+
+export const LOGIN_LIMITS = {
+  /** Per account (the normalised email), whether or not it exists. */
+  account: { max: 5, windowMs: 15 * 60 * 1000 },
+  /** Per client address (after trusted proxies). */
+  address: { max: 20, windowMs: 15 * 60 * 1000 },
+  /** Keys remembered per table before the oldest are evicted, bounding memory under a spray of names. */
+  maxKeys: 10_000,
+} as const;

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Clock } from '../common/clock';
+import { ApiTokenController } from './api-token.controller';
+import { ApiTokenService } from './api-token.service';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { RolesGuard } from './roles.guard';
+import { SecretTokens } from './secret-tokens';
+import { SessionService } from './session.service';
+import { SessionsRepository } from './sessions.repository';
+import { UsersRepository } from './users.repository';
+
+/**
+ * Sign-in, sessions, personal access tokens, and the two global guards
+ * (AuthGuard, then RolesGuard: APP_GUARD providers run in registration order).
+ */
+@Module({
+  controllers: [AuthController, ApiTokenController],
+  providers: [
+    Clock,
+    SecretTokens,
+    UsersRepository,
+    SessionsRepository,
+    ApiTokensRepository,
+    SessionService,
+    ApiTokenService,
+    LoginRateLimiter,
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [Clock, SessionService, ApiTokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { capturedLogger } from '../../test/support/logs';
+import { FakeClock, strictFake } from '../../test/support/strict-fake';
+import type { Clock } from '../common/clock';
+import { AuthService } from './auth.service';
+import type { SessionCookieJar, User } from './auth.types';
+import { LoginRateLimiter } from './login-rate-limiter';
+import type { PasswordHasher } from './password-hasher';
+import type { SessionService } from './session.service';
+import type { UserRow, UsersRepository } from './users.repository';
+
+const OWNER: UserRow & { passwordHash: string } = {
+  id: 'u1',
+  email: 'owner@example.com',
+  role: 'owner',
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  passwordHash: 'phc:owner-password',
+};
+const USER: User = { id: 'u1', email: 'owner@example.com', role: 'owner', createdAt: '2026-01-01T00:00:00.000Z' };
+const CLIENT = { ip: '10.0.0.1', userAgent: 'test' };
+
+/** A hasher whose "hash" is readable, recording every call, so tests see exactly what was verified. */
+function fakeHasher() {
+  const calls: string[] = [];
+  const hasher = strictFake<PasswordHasher>('PasswordHasher', {
+    async hash(password) {
+      calls.push(`hash ${password.startsWith('fanout-timing') ? '(dummy)' : password}`);
+      return `phc:${password}`;
+    },
+    async verify(phc, password) {
+      calls.push(`verify ${phc.startsWith('phc:fanout-timing') ? '(dummy hash)' : phc}`);
+      return phc === `phc:${password}`;
+    },
+  });
+  return { hasher, calls };
+}
+
+function fakeCookie() {
+  const events: string[] = [];
+  const jar: SessionCookieJar = { set: (token, maxAgeS) => events.push(`set ${token} ${maxAgeS}`), clear: () => events.push('clear') };
+  return { jar, events };
+}
+
+function setup(users: Partial<UsersRepository> = {}) {
+  const { hasher, calls } = fakeHasher();
+  const sessions = strictFake<SessionService>('SessionService', {
+    create: async () => ({ id: 's1', token: 'session-token', maxAgeS: 2_592_000 }),
+    revoke: async (id) => void calls.push(`revoke ${id}`),
+  });
+  const repo = strictFake<UsersRepository>('UsersRepository', {
+    findByEmailWithHash: async (email) => (email === OWNER.email ? OWNER : null),
+    ...users,
+  });
+  const clock = new FakeClock();
+  const limiter = new LoginRateLimiter(clock as unknown as Clock);
+  const logs = capturedLogger();
+  const service = new AuthService(repo, sessions, hasher, limiter, logs.logger);
+  return { service, calls, limiter, logs };
+}
+
+describe('AuthService.login', () => {
+  it('signs in with the right password: one verification, a session, the cookie', async () => {
+    const { service, calls } = setup();
+    const cookie = fakeCookie();
+    expect(await service.login({ email: OWNER.email, password: 'owner-password' }, CLIENT, cookie.jar)).toEqual(USER);
+    expect(calls).toEqual(['verify phc:owner-password']);
+    expect(cookie.events).toEqual(['set session-token 2592000']);
+  });
+
+  it('verifies an unknown email against the dummy argon2 hash, so it costs what a wrong password costs', async () => {
+    const { service, calls } = setup();
+    const cookie = fakeCookie();
+    await expect(service.login({ email: 'nobody@example.com', password: 'guess' }, CLIENT, cookie.jar)).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      userMessage: 'Wrong email or password.',
+    });
+    expect(calls).toEqual(['hash (dummy)', 'verify (dummy hash)']);
+    // The dummy hash is computed once, then reused.
+    await expect(service.login({ email: 'nobody@example.com', password: 'guess' }, CLIENT, cookie.jar)).rejects.toThrow();
+    expect(calls).toEqual(['hash (dummy)', 'verify (dummy hash)', 'verify (dummy hash)']);
+    expect(cookie.events).toEqual([]);
+  });
+
+  it('gives a wrong password exactly the same error as an unknown email', async () => {
+    const { service } = setup();
+    const wrong = await service.login({ email: OWNER.email, password: 'nope' }, CLIENT, fakeCookie().jar).catch((e: unknown) => e);
+    const unknown = await service.login({ email: 'x@example.com', password: 'nope' }, CLIENT, fakeCookie().jar).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(unknown).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((wrong as { userMessage: string }).userMessage).toBe((unknown as { userMessage: string }).userMessage);
+  });
+
+  it('prepares the dummy hash at start-up', async () => {
+    const { service, calls } = setup();
+    service.onModuleInit();
+    await Promise.resolve();
+    expect(calls).toEqual(['hash (dummy)']);
+  });
+
+  it('throttles before touching the database or the hasher, and resets on success', async () => {
+    const { service, calls } = setup();
+    for (let i = 0; i < 5; i++) await expect(service.login({ email: OWNER.email, password: 'nope' }, CLIENT, fakeCookie().jar)).rejects.toThrow();
+    calls.length = 0;
+    await expect(service.login({ email: OWNER.email, password: 'owner-password' }, CLIENT, fakeCookie().jar)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterS: 900 });
+    expect(calls).toEqual([]);
+
+    const fresh = setup();
+    for (let i = 0; i < 4; i++) await expect(fresh.service.login({ email: OWNER.email, password: 'nope' }, CLIENT, fakeCookie().jar)).rejects.toThrow();
+    await fresh.service.login({ email: OWNER.email, password: 'owner-password' }, CLIENT, fakeCookie().jar);
+    for (let i = 0; i < 4; i++) await expect(fresh.service.login({ email: OWNER.email, password: 'nope' }, CLIENT, fakeCookie().jar)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+  });
+
+  it('logs failures without the password', async () => {
+    const { service, logs } = setup();
+    await service.login({ email: OWNER.email, password: 'hunter2-secret' }, CLIENT, fakeCookie().jar).catch(() => undefined);
+    expect(logs.text()).toContain('wrong-password');
+    expect(logs.text()).not.toContain('hunter2-secret');
+  });
+});
+
+describe('AuthService.setup', () => {
+  it('creates the owner, hashing the password, and signs them in', async () => {
+    const created: string[] = [];
+    const { service, calls } = setup({
+      any: async () => false,
+      createFirstOwner: async (email, hash) => {
+        created.push(`${email} ${hash}`);
+        return OWNER;
+      },
+    });
+    const cookie = fakeCookie();
+    expect(await service.setup({ email: OWNER.email, password: 'owner-password' }, CLIENT, cookie.jar)).toEqual(USER);
+    expect(created).toEqual(['owner@example.com phc:owner-password']);
+    expect(calls).toEqual(['hash owner-password']);
+    expect(cookie.events).toEqual(['set session-token 2592000']);
+  });
+
+  it('answers SETUP_DONE without hashing once a user exists', async () => {
+    const { service, calls } = setup({ any: async () => true });
+    await expect(service.setup({ email: 'a@example.com', password: 'long enough 1' }, CLIENT, fakeCookie().jar)).rejects.toMatchObject({ code: 'SETUP_DONE' });
+    expect(calls).toEqual([]);
+  });
+
+  it('answers SETUP_DONE when a concurrent setup won the race', async () => {
+    const { service } = setup({ any: async () => false, createFirstOwner: async () => null });
+    const cookie = fakeCookie();
+    await expect(service.setup({ email: 'a@example.com', password: 'long enough 1' }, CLIENT, cookie.jar)).rejects.toMatchObject({ code: 'SETUP_DONE' });
+    expect(cookie.events).toEqual([]);
+  });
+});
+
+describe('AuthService.logout', () => {
+  it('revokes the session and clears the cookie', async () => {
+    const { service, calls } = setup();
+    const cookie = fakeCookie();
+    await service.logout({ via: 'session', sessionId: 's9', user: USER }, cookie.jar);
+    expect(calls).toEqual(['revoke s9']);
+    expect(cookie.events).toEqual(['clear']);
+  });
+
+  it('has no session to revoke for a token caller', async () => {
+    const { service, calls } = setup();
+    await service.logout({ via: 'token', tokenId: 't1', user: USER }, fakeCookie().jar);
+    expect(calls).toEqual([]);
+  });
+});

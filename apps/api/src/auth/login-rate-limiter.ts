@@ -1,0 +1,130 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { LOGIN_LIMITS, type RateLimit } from './auth.constants';
+
+/**
+ * A sliding-window log per key, in memory: each key keeps the times of its last `max`
+ * attempts, so memory is O(keys × max). The table holds at most `maxKeys` keys: when full,
+ * expired keys are swept, then the least recently hit are evicted. Expired keys are also
+ * swept at most once per window, so idle keys do not linger. No timers to clean up.
+ */
+export class SlidingWindowLimiter {
+  private readonly hits = new Map<string, number[]>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly maxKeys: number,
+  ) {}
+
+  get size(): number {
+    return this.hits.size;
+  }
+
+  /** Milliseconds until `key` may try again; 0 when it may now. */
+  retryAfterMs(key: string, now: number): number {
+    const times = this.live(key, now);
+    if (times.length < this.limit.max) return 0;
+    return times[times.length - this.limit.max]! + this.limit.windowMs - now;
+  }
+
+  hit(key: string, now: number): void {
+    if (now - this.lastSweep >= this.limit.windowMs) this.sweep(now);
+    const times = this.live(key, now);
+    times.push(now);
+    if (times.length > this.limit.max) times.splice(0, times.length - this.limit.max);
+    this.hits.delete(key); // re-insert: Map order is then least recently hit first
+    if (this.hits.size >= this.maxKeys) this.makeRoom(now);
+    this.hits.set(key, times);
+  }
+
+  /** Undo the most recent hit (an attempt counted up front that turned out fine). */
+  forgiveOne(key: string): void {
+    const times = this.hits.get(key);
+    times?.pop();
+    if (times?.length === 0) this.hits.delete(key);
+  }
+
+  reset(key: string): void {
+    this.hits.delete(key);
+  }
+
+  /** Drop every key whose attempts have all left the window. */
+  sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [key, times] of this.hits) {
+      if (times.length === 0 || times[times.length - 1]! <= now - this.limit.windowMs) this.hits.delete(key);
+    }
+  }
+
+  private makeRoom(now: number): void {
+    this.sweep(now);
+    for (const key of this.hits.keys()) {
+      if (this.hits.size < this.maxKeys) break;
+      this.hits.delete(key);
+    }
+  }
+
+  private live(key: string, now: number): number[] {
+    const times = this.hits.get(key) ?? [];
+    const cutoff = now - this.limit.windowMs;
+    let expired = 0;
+    while (expired < times.length && times[expired]! <= cutoff) expired++;
+    if (expired > 0) times.splice(0, expired);
+    return times;
+  }
+}
+
+export interface LoginRateLimits {
+  account: RateLimit;
+  address: RateLimit;
+  maxKeys: number;
+}
+
+/** Optional Nest token to override LOGIN_LIMITS (tests). */
+export const LOGIN_RATE_LIMITS = Symbol('LOGIN_RATE_LIMITS');
+
+/**
+ * Sign-in throttling per account and per client address. An attempt is counted before the
+ * password is checked (so concurrent guesses cannot slip past the limit) and forgiven when
+ * it succeeds; a success also clears the account's count.
+ */
+@Injectable()
+export class LoginRateLimiter {
+  private readonly accounts: SlidingWindowLimiter;
+  private readonly addresses: SlidingWindowLimiter;
+
+  constructor(
+    private readonly clock: Clock,
+    @Optional() @Inject(LOGIN_RATE_LIMITS) limits: LoginRateLimits = LOGIN_LIMITS,
+  ) {
+    this.accounts = new SlidingWindowLimiter(limits.account, limits.maxKeys);
+    this.addresses = new SlidingWindowLimiter(limits.address, limits.maxKeys);
+  }
+
+  /** Count an attempt, or throw RATE_LIMITED (counting nothing) when either limit is reached. */
+  attempt(email: string, ip: string): void {
+    const now = this.clock.now().getTime();
+    const waitMs = Math.max(this.accounts.retryAfterMs(email, now), this.addresses.retryAfterMs(ip, now));
+    if (waitMs > 0) {
+      throw new AppError('RATE_LIMITED', {
+        message: 'Too many sign-in attempts. Try again later.',
+        internal: 'login rate limit reached',
+        retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)),
+      });
+    }
+    this.accounts.hit(email, now);
+    this.addresses.hit(ip, now);
+  }
+
+  succeeded(email: string, ip: string): void {
+    this.accounts.reset(email);
+    this.addresses.forgiveOne(ip);
+  }
+
+  /** Keys held, for tests and metrics. */
+  get size(): { accounts: number; addresses: number } {
+    return { accounts: this.accounts.size, addresses: this.addresses.size };
+  }
+}

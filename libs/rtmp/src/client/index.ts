@@ -1,0 +1,2 @@
+export { connectRtmp, publish, RtmpClientConnection, RtmpPublisher } from './rtmp-client';
+export type { RtmpConnectOptions, PublishOptions } from './rtmp-client';

@@ -1,0 +1,14 @@
+export { MediaTagError, type MediaTagErrorReason } from './errors';
+export { BitReader, removeEmulationPrevention } from './bit-reader';
+export * from './fourcc';
+export { type MultitrackType } from './ex-header';
+export * from './video-tag';
+export * from './audio-tag';
+export * from './avc-config';
+export * from './hevc-config';
+export * from './aac-config';
+export * from './opus-config';
+export * from './flac-config';
+export * from './metadata';
+export * from './flv-file';
+export * from './stream-info';

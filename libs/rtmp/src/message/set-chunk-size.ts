@@ -1,0 +1,16 @@
+import { RtmpError } from '../errors';
+import { requireLength, u32Payload } from './payload';
+import type { SetChunkSizeMessage } from './types';
+
+/** Set Chunk Size (type 1, spec 5.4.1): 31-bit size, first bit zero. */
+export function decodeSetChunkSize(payload: Buffer): SetChunkSizeMessage {
+  requireLength(payload, 4, 'Set Chunk Size');
+  return { kind: 'setChunkSize', chunkSize: payload.readUInt32BE(0) & 0x7fffffff };
+}
+
+export function encodeSetChunkSize(message: SetChunkSizeMessage): Buffer {
+  if (!Number.isInteger(message.chunkSize) || message.chunkSize < 1 || message.chunkSize > 0x7fffffff) {
+    throw new RtmpError('CHUNK_SIZE_INVALID', `chunk size ${message.chunkSize}`);
+  }
+  return u32Payload(message.chunkSize);
+}

@@ -1,0 +1,2 @@
+export { RtmpServer } from './rtmp-server';
+export type { RtmpServerOptions, RtmpServerEvents, ConnectionInfo } from './rtmp-server';

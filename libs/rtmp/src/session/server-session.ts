@@ -1,0 +1,446 @@
+import type { AmfObject, AmfValue } from '../amf/types';
+import { isAmfObject } from '../amf/types';
+import type { RawMessage } from '../chunk/types';
+import { RtmpError } from '../errors';
+import { ServerHandshake, type HandshakeOptions } from '../handshake/handshake';
+import { splitAggregate } from '../message/aggregate';
+import { CommandMessage, MessageType, PeerBandwidthLimit, RtmpMessage } from '../message/types';
+import { Csid } from './chunk-streams';
+import { RtmpSession, SessionEvents, SessionOptions, StatusInfo } from './rtmp-session';
+
+export type ServerSessionState = 'handshake' | 'connecting' | 'connected' | 'publishing' | 'playing' | 'closed';
+export type PublishType = 'live' | 'record' | 'append';
+export type PublishRejectReason = 'badName' | 'denied';
+export type PlayRejectReason = 'notFound' | 'denied';
+
+export interface ConnectRequest {
+  readonly app: string;
+  readonly tcUrl: string | undefined;
+  readonly flashVer: string | undefined;
+  readonly objectEncoding: number;
+  /** Enhanced RTMP: FourCCs the client can send (e.g. ['hvc1', 'av01', 'vp09']). */
+  readonly fourCcList: readonly string[] | undefined;
+  /** The whole connect command object, as sent. */
+  readonly commandObject: AmfObject;
+  accept(): void;
+  reject(description?: string): void;
+}
+
+export interface PublishRequest {
+  readonly app: string;
+  /** As sent, query string included (e.g. "key?token=x"). Never log it: it is the stream key. */
+  readonly streamName: string;
+  readonly publishType: PublishType;
+  readonly streamId: number;
+  accept(): void;
+  reject(reason?: PublishRejectReason, description?: string): void;
+}
+
+export interface PlayRequest {
+  readonly app: string;
+  readonly streamName: string;
+  readonly streamId: number;
+  /** Start time argument (-2 live or recorded, -1 live only, >= 0 recorded from). */
+  readonly start: number;
+  accept(): void;
+  reject(reason?: PlayRejectReason, description?: string): void;
+}
+
+export interface ServerSessionEvents extends SessionEvents {
+  connect: [request: ConnectRequest];
+  publish: [request: PublishRequest];
+  play: [request: PlayRequest];
+  /** onMetaData from `@setDataFrame` (or a bare `onMetaData`) on the published stream. */
+  metadata: [metadata: AmfValue, message: RawMessage];
+  /** Any other data message on the published stream. */
+  data: [values: readonly AmfValue[], message: RawMessage];
+  audio: [message: RawMessage];
+  video: [message: RawMessage];
+  unpublish: [streamName: string];
+  stopPlay: [streamName: string];
+  /** Commands the session does not handle itself. */
+  command: [command: CommandMessage, message: RawMessage];
+  state: [state: ServerSessionState];
+  drain: [];
+  error: [error: RtmpError];
+  close: [error: RtmpError | undefined];
+}
+
+export interface ServerSessionOptions extends SessionOptions {
+  handshake?: HandshakeOptions;
+}
+
+
+const PUBLISH_REJECT_CODES: Record<PublishRejectReason, string> = {
+  badName: 'NetStream.Publish.BadName',
+  denied: 'NetStream.Publish.Denied',
+};
+const PLAY_REJECT_CODES: Record<PlayRejectReason, string> = {
+  notFound: 'NetStream.Play.StreamNotFound',
+  denied: 'NetStream.Play.Failed',
+};
+
+/**
+ * The server side of one RTMP connection, I/O-free: handshake (plain or digest), then
+ * NetConnection and NetStream commands for live publishing and playing. Authorisation is the
+ * host's: it answers 'connect' (auto-accepted when nobody listens), 'publish' and 'play'
+ * (rejected when nobody listens) by calling `accept()` or `reject()`, possibly later.
+ */
+export class ServerSession extends RtmpSession<ServerSessionEvents> {
+  private readonly handshake: ServerHandshake;
+  private stateValue: ServerSessionState = 'handshake';
+  private nextStreamId = 1;
+  private readonly streams = new Set<number>();
+
+  app = '';
+  /** Set once connect was accepted. */
+  connectInfo: ConnectRequest | undefined;
+  /** The stream being published, once accepted. */
+  publishing: { readonly streamId: number; readonly streamName: string; readonly publishType: PublishType } | undefined;
+  /** The stream being played, once accepted. */
+  playing: { readonly streamId: number; readonly streamName: string } | undefined;
+  private pendingPublish = false;
+
+  constructor(options: ServerSessionOptions = {}) {
+    super(options);
+    this.handshake = new ServerHandshake(options.handshake);
+  }
+
+  get state(): ServerSessionState {
+    return this.stateValue;
+  }
+
+  get handshakeStage(): string | undefined {
+    return this.handshake.done ? undefined : this.handshake.waitingFor;
+  }
+
+  /** 'plain' or 'digest' once C1 was read. */
+  get handshakeKind(): 'plain' | 'digest' | undefined {
+    return this.handshake.kind;
+  }
+
+  private setState(state: ServerSessionState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.emit('state', state);
+  }
+
+  protected receiveHandshake(data: Buffer): Buffer | null {
+    if (this.handshake.done) return data;
+    const step = this.handshake.push(data);
+    if (step.reply) this.writeRaw(step.reply);
+    if (!step.done) return null;
+    this.setState('connecting');
+    return step.rest;
+  }
+
+  protected onMessage(message: RtmpMessage, raw: RawMessage): void {
+    switch (message.kind) {
+      case 'command':
+        return this.onCommand(message, raw);
+      case 'data':
+        return this.onData(message.values, raw);
+      case 'audio':
+      case 'video':
+        if (this.publishing && raw.streamId === this.publishing.streamId) this.emit(message.kind, raw);
+        return;
+      case 'aggregate':
+        if (this.publishing && raw.streamId === this.publishing.streamId) {
+          for (const part of splitAggregate(message.payload, raw.timestamp)) {
+            const sub: RawMessage = { ...raw, type: part.type, timestamp: part.timestamp, payload: part.payload };
+            if (part.type === MessageType.Audio) this.emit('audio', sub);
+            else if (part.type === MessageType.Video) this.emit('video', sub);
+          }
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onData(values: readonly AmfValue[], raw: RawMessage): void {
+    if (!this.publishing || raw.streamId !== this.publishing.streamId) return;
+    if (values[0] === '@setDataFrame' && values[1] === 'onMetaData') {
+      this.emit('metadata', values[2], raw);
+    } else if (values[0] === 'onMetaData') {
+      this.emit('metadata', values[1], raw);
+    } else {
+      this.emit('data', values, raw);
+    }
+  }
+
+  private onCommand(command: CommandMessage, raw: RawMessage): void {
+    if (this.stateValue === 'connecting' && command.name !== 'connect') {
+      throw new RtmpError('PROTOCOL_VIOLATION', `command ${command.name} before connect`);
+    }
+    switch (command.name) {
+      case 'connect':
+        return this.onConnect(command);
+      case 'releaseStream':
+        return this.sendCommand(0, '_result', command.transactionId, null, undefined);
+      case 'FCPublish':
+        return this.sendCommand(0, 'onFCPublish', 0, null, {
+          code: 'NetStream.Publish.Start',
+          description: stringArg(command.args[0]),
+        });
+      case 'createStream': {
+        const streamId = this.nextStreamId++;
+        this.streams.add(streamId);
+        return this.sendCommand(0, '_result', command.transactionId, null, streamId);
+      }
+      case 'publish':
+        return this.onPublish(command, raw.streamId);
+      case 'play':
+        return this.onPlay(command, raw.streamId);
+      case 'FCUnpublish':
+        this.sendCommand(0, 'onFCUnpublish', 0, null, {
+          code: 'NetStream.Unpublish.Success',
+          description: stringArg(command.args[0]),
+        });
+        return this.endPublishing(true);
+      case 'closeStream':
+        this.endPublishing(true);
+        return this.endPlaying(raw.streamId);
+      case 'deleteStream': {
+        const streamId = typeof command.args[0] === 'number' ? command.args[0] : raw.streamId;
+        if (this.publishing?.streamId === streamId) this.endPublishing(false);
+        this.endPlaying(streamId);
+        this.streams.delete(streamId);
+        return;
+      }
+      default:
+        this.emit('command', command, raw);
+    }
+  }
+
+  private onConnect(command: CommandMessage): void {
+    if (this.stateValue !== 'connecting') throw new RtmpError('PROTOCOL_VIOLATION', 'connect sent twice');
+    const object = isAmfObject(command.commandObject) ? command.commandObject : {};
+    const fourCc = object['fourCcList'];
+    let decided = false;
+    const request: ConnectRequest = {
+      app: typeof object['app'] === 'string' ? object['app'].replace(/\/+$/, '') : '',
+      tcUrl: typeof object['tcUrl'] === 'string' ? object['tcUrl'] : undefined,
+      flashVer: typeof object['flashVer'] === 'string' ? object['flashVer'] : undefined,
+      objectEncoding: typeof object['objectEncoding'] === 'number' ? object['objectEncoding'] : 0,
+      fourCcList: Array.isArray(fourCc) ? fourCc.filter((v): v is string => typeof v === 'string') : undefined,
+      commandObject: object,
+      accept: () => {
+        if (decided || this.closed) return;
+        decided = true;
+        this.acceptConnect(command.transactionId, request);
+      },
+      reject: (description = 'Connection rejected.') => {
+        if (decided || this.closed) return;
+        decided = true;
+        this.sendCommand(0, '_error', command.transactionId, null, {
+          level: 'error',
+          code: 'NetConnection.Connect.Rejected',
+          description,
+        });
+        this.close(new RtmpError('CONNECT_REJECTED', description));
+      },
+    };
+    this.app = request.app;
+    if (this.listenerCount('connect') === 0) request.accept();
+    else this.emit('connect', request);
+  }
+
+  private acceptConnect(transactionId: number, request: ConnectRequest): void {
+    this.connectInfo = request;
+    this.corked(() => {
+      this.sendWindowAckSize(this.limits.ackWindow);
+      this.sendControl({
+        kind: 'setPeerBandwidth',
+        windowSize: this.limits.ackWindow,
+        limitType: PeerBandwidthLimit.Dynamic,
+      });
+      this.setOutChunkSize(this.limits.outChunkSize);
+      const properties: AmfObject = { fmsVer: 'FMS/3,0,1,123', capabilities: 31 };
+      // Enhanced RTMP: a relay passes any codec through, so it accepts every FourCC offered.
+      if (request.fourCcList) properties['fourCcList'] = [...request.fourCcList];
+      this.sendCommand(0, '_result', transactionId, properties, {
+        level: 'status',
+        code: 'NetConnection.Connect.Success',
+        description: 'Connection succeeded.',
+        objectEncoding: request.objectEncoding,
+      });
+    });
+    this.setState('connected');
+  }
+
+  private onPublish(command: CommandMessage, streamId: number): void {
+    const streamName = stringArg(command.args[0]);
+    const typeArg = command.args[1];
+    const publishType: PublishType = typeArg === 'record' || typeArg === 'append' ? typeArg : 'live';
+    if (this.publishing || this.pendingPublish || this.playing) {
+      return this.sendStatus(streamId, {
+        level: 'error',
+        code: 'NetStream.Publish.BadName',
+        description: 'Already publishing or playing on this connection.',
+      });
+    }
+    if (!this.streams.has(streamId)) this.streams.add(streamId); // lenient: publish without createStream
+    let decided = false;
+    const reject = (reason: PublishRejectReason = 'badName', description = 'Publish rejected.'): void => {
+      if (decided || this.closed) return;
+      decided = true;
+      this.pendingPublish = false;
+      this.sendStatus(streamId, { level: 'error', code: PUBLISH_REJECT_CODES[reason], description });
+    };
+    const request: PublishRequest = {
+      app: this.app,
+      streamName,
+      publishType,
+      streamId,
+      accept: () => {
+        if (decided || this.closed) return;
+        decided = true;
+        this.pendingPublish = false;
+        this.publishing = { streamId, streamName, publishType };
+        this.corked(() => {
+          this.sendControl({ kind: 'userControl', event: 'streamBegin', streamId });
+          this.sendStatus(streamId, {
+            level: 'status',
+            code: 'NetStream.Publish.Start',
+            description: 'Start publishing.',
+            details: streamName,
+          });
+        });
+        this.setState('publishing');
+      },
+      reject,
+    };
+    if (streamName === '') return reject('badName', 'Empty stream name.');
+    this.pendingPublish = true;
+    if (this.listenerCount('publish') === 0) reject('denied', 'Publishing is not enabled.');
+    else this.emit('publish', request);
+  }
+
+  private onPlay(command: CommandMessage, streamId: number): void {
+    const streamName = stringArg(command.args[0]);
+    const start = typeof command.args[1] === 'number' ? command.args[1] : -2;
+    let decided = false;
+    const reject = (reason: PlayRejectReason = 'notFound', description = 'Play rejected.'): void => {
+      if (decided || this.closed) return;
+      decided = true;
+      this.sendStatus(streamId, { level: 'error', code: PLAY_REJECT_CODES[reason], description });
+    };
+    const request: PlayRequest = {
+      app: this.app,
+      streamName,
+      streamId,
+      start,
+      accept: () => {
+        if (decided || this.closed) return;
+        decided = true;
+        this.playing = { streamId, streamName };
+        this.corked(() => {
+          this.sendControl({ kind: 'userControl', event: 'streamBegin', streamId });
+          this.sendStatus(streamId, {
+            level: 'status',
+            code: 'NetStream.Play.Reset',
+            description: 'Playing and resetting.',
+            details: streamName,
+          });
+          this.sendStatus(streamId, {
+            level: 'status',
+            code: 'NetStream.Play.Start',
+            description: 'Started playing.',
+            details: streamName,
+          });
+          this.send(Csid.Stream, streamId, 0, { kind: 'data', values: ['|RtmpSampleAccess', true, true] });
+        });
+        this.setState('playing');
+      },
+      reject,
+    };
+    if (this.publishing || this.playing || streamName === '') return reject('notFound', 'Stream not available.');
+    if (this.listenerCount('play') === 0) reject('notFound', 'Playback is not enabled.');
+    else this.emit('play', request);
+  }
+
+  private endPublishing(notify: boolean): void {
+    const publishing = this.publishing;
+    if (!publishing) return;
+    this.publishing = undefined;
+    if (notify && !this.closed) {
+      this.sendStatus(publishing.streamId, {
+        level: 'status',
+        code: 'NetStream.Unpublish.Success',
+        description: 'Stop publishing.',
+        details: publishing.streamName,
+      });
+    }
+    this.setState('connected');
+    this.emit('unpublish', publishing.streamName);
+  }
+
+  private endPlaying(streamId: number): void {
+    const playing = this.playing;
+    if (!playing || playing.streamId !== streamId) return;
+    this.playing = undefined;
+    this.setState('connected');
+    this.emit('stopPlay', playing.streamName);
+  }
+
+  /** Sends a media message to the player (chunk stream per kind, the play stream id). */
+  sendMedia(kind: 'audio' | 'video', timestamp: number, payload: Buffer): boolean {
+    const playing = this.playing;
+    if (!playing) return false;
+    const csid = kind === 'audio' ? Csid.Audio : Csid.Video;
+    return this.writeRaw(this.serialise(csid, playing.streamId, timestamp, { kind, payload }));
+  }
+
+  /** Sends a data message (e.g. ['onMetaData', {...}]) to the player. */
+  sendData(values: readonly AmfValue[], timestamp = 0): boolean {
+    const playing = this.playing;
+    if (!playing) return false;
+    return this.writeRaw(this.serialise(Csid.Stream, playing.streamId, timestamp, { kind: 'data', values }));
+  }
+
+  protected override onClose(): void {
+    const wasPublishing = this.publishing;
+    const wasPlaying = this.playing;
+    this.publishing = undefined;
+    this.playing = undefined;
+    this.stateValue = 'closed';
+    this.emit('state', 'closed');
+    if (wasPublishing) this.emit('unpublish', wasPublishing.streamName);
+    if (wasPlaying) this.emit('stopPlay', wasPlaying.streamName);
+  }
+
+  /**
+   * Tells the player the live stream ended (the publisher left): Stream EOF, then
+   * NetStream.Play.UnpublishNotify and NetStream.Play.Stop, on which ffmpeg and Flash stop.
+   */
+  stopPlayback(description = 'Stream ended.'): void {
+    const playing = this.playing;
+    if (!playing || this.closed) return;
+    this.corked(() => {
+      this.sendControl({ kind: 'userControl', event: 'streamEof', streamId: playing.streamId });
+      this.sendStatus(playing.streamId, {
+        level: 'status',
+        code: 'NetStream.Play.UnpublishNotify',
+        description,
+        details: playing.streamName,
+      });
+      this.sendStatus(playing.streamId, {
+        level: 'status',
+        code: 'NetStream.Play.Stop',
+        description,
+        details: playing.streamName,
+      });
+    });
+    this.endPlaying(playing.streamId);
+  }
+
+  /** Sends a NetStream status to the publisher/player (e.g. to tell it why it is cut off). */
+  status(streamId: number, info: StatusInfo): void {
+    this.sendStatus(streamId, info);
+  }
+}
+
+function stringArg(value: AmfValue): string {
+  return typeof value === 'string' ? value : '';
+}
