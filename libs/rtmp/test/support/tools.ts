@@ -31,3 +31,6 @@ export const FFMPEG_AVAILABLE = hasCommand('ffmpeg') && hasCommand('ffprobe');
 export const NGINX_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 export const NGINX_AVAILABLE = hasCommand('nginx', ['-v']) && hasFile(NGINX_RTMP_MODULE);
 export const OPENSSL_AVAILABLE = hasCommand('openssl', ['version']);
+/** nginx's stream module (Debian: libnginx-mod-stream), used as a TLS terminator in front of nginx-rtmp. */
+export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+export const NGINX_STREAM_AVAILABLE = NGINX_AVAILABLE && hasFile(NGINX_STREAM_MODULE);
