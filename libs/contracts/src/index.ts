@@ -3,3 +3,4 @@ export * from './health';
 export * from './errors';
 export * from './auth';
 export * from './tokens';
+export * from './platforms';

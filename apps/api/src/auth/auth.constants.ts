@@ -7,11 +7,7 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** lastSeenAt / lastUsedAt (and the sliding expiry) are written at most this often per session or token. */
 export const TOUCH_INTERVAL_MS = 60 * 1000;
 
-export interface RateLimit {
-  /** Failed attempts allowed within the window; the next one is refused. */
-  max: number;
-  windowMs: number;
-}
+export type { RateLimit } from '../common/sliding-window-limiter';
 
 export const LOGIN_LIMITS = {
   /** Per account (the normalised email), whether or not it exists. */
