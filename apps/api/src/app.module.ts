@@ -10,6 +10,7 @@ import { PasswordHasher } from './auth/password-hasher';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { IngestService } from './ingest/ingest.service';
+import { DestinationSpecs } from './ingest/destination-specs';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/decorators';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
@@ -58,7 +59,7 @@ export class AppModule {
       module: AppModule,
       imports: [RuntimeModule.register(runtime), AuthModule],
       controllers: [HealthController, ...(options.controllers ?? [])],
-      providers: [HealthService, IngestService, { provide: APP_PIPE, useClass: ZodValidationPipe }],
+      providers: [HealthService, IngestService, DestinationSpecs, { provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }
 }

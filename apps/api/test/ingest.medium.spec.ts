@@ -52,3 +52,48 @@ describe('RTMP ingest listener', () => {
     expect(logs).not.toContain(streamKey);
   });
 });
+
+describe('RTMP ingest: takeover and bad-key limits', () => {
+  let api: TestApi;
+  const streamKey = 'live_takeover_0a1b2c3d4e5f';
+
+  beforeAll(async () => {
+    api = await startTestApi({ INGEST_GRACE_S: '1' });
+    const prisma = api.app.get(PrismaService);
+    const secrets = api.app.get(Secrets);
+    const owner = await prisma.client.user.create({ data: { email: 'takeover@example.com', passwordHash: 'x', role: 'owner' } });
+    await prisma.client.stream.create({
+      data: { ownerId: owner.id, name: 'Main', keyHash: secrets.lookupHash(streamKey), keyCiphertext: secrets.encrypt(streamKey) },
+    });
+  });
+
+  afterAll(async () => {
+    await api?.dispose();
+  });
+
+  it('lets the newest of two publishers on one key win, closing the older one', async () => {
+    const first = await publish(`rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}`);
+    const firstClosed = new Promise<void>((resolve) => first.once('close', () => resolve()));
+    const second = await publish(`rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}`);
+    try {
+      await firstClosed;
+      expect(first.closed).toBe(true);
+      expect(second.closed).toBe(false);
+      expect(second.sendMetadata({ width: 1280, height: 720 })).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses every publish from an address after repeated bad keys, even a good one', async () => {
+    for (let i = 0; i < 5; i++) {
+      const error = await publish(`rtmp://127.0.0.1:${api.rtmpPort}/live/wrong-${i}`).catch((e: unknown) => e);
+      expect((error as RtmpError).code).toBe('PUBLISH_BAD_NAME');
+    }
+    const lookupsBefore = api.logs.filter((l) => l.includes('unknown stream key')).length;
+    const error = await publish(`rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}`).catch((e: unknown) => e);
+    expect((error as RtmpError).code).toBe('PUBLISH_BAD_NAME');
+    expect(api.logs.some((l) => l.includes('too many bad stream keys'))).toBe(true);
+    expect(api.logs.filter((l) => l.includes('unknown stream key')).length).toBe(lookupsBefore);
+  });
+});

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './auth';
 export * from './tokens';
 export * from './platforms';
+export * from './status';

@@ -50,7 +50,9 @@ export type DestinationEvent =
   /** A connection attempt or a live connection failed. With `retryAt`, retry then; without, give up. */
   | { readonly type: 'failed'; readonly reason: FailureReason; readonly retryAt?: number }
   /** The backoff delay elapsed, or the user asked to retry a failed destination now. */
-  | { readonly type: 'retry' };
+  | { readonly type: 'retry' }
+  /** The URL, key or TLS settings changed while active: drop the connection and connect again now. */
+  | { readonly type: 'reconfigure' };
 
 export type DestinationEventType = DestinationEvent['type'];
 
@@ -78,6 +80,7 @@ export function isRetryable(reason: FailureReason): boolean {
  */
 export function transition(state: DestinationState, event: DestinationEvent): DestinationState {
   if (event.type === 'disable') return state.status === 'disabled' ? state : DISABLED;
+  if (event.type === 'reconfigure') return state.status === 'disabled' || state.status === 'idle' ? state : CONNECTING;
   switch (state.status) {
     case 'disabled':
       return event.type === 'enable' ? (event.ingestLive ? CONNECTING : IDLE) : state;

@@ -1,10 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
-import { RtmpServer } from '@fanout/rtmp';
+import { RtmpError, RtmpServer, type ServerSession } from '@fanout/rtmp';
+import { StreamRestreamer, type StreamStats } from '@fanout/restream';
 import { CONFIG, type Config } from '../config/config';
 import { LOGGER, type Logger } from '../logging/logger';
 import { PrismaService } from '../database/prisma.service';
 import { Secrets } from '../crypto/secrets';
+import { SlidingWindowLimiter } from '../common/sliding-window-limiter';
+import { DestinationSpecs } from './destination-specs';
 
 export interface IngestStatus {
   listening: boolean;
@@ -12,21 +15,36 @@ export interface IngestStatus {
   connections: number;
 }
 
+/** Bad stream keys from one address: this many per window, then every publish from it is refused. */
+export const BAD_KEY_LIMIT = { max: 5, windowMs: 60_000 };
+
 /**
- * The RTMP ingest: the only place that wires libs/rtmp sockets to the database.
- * A publish on `/live/<streamKey>` is accepted only when the key's lookup hash matches a Stream.
+ * The RTMP ingest: the only place that wires libs/rtmp and libs/restream to sockets, the
+ * database and the rest of the API.
+ *
+ * - A publish on `/live/<streamKey>` is accepted only when the key's lookup hash matches a
+ *   Stream; a bad key gets NetStream.Publish.BadName and the connection is closed. Addresses
+ *   that keep sending bad keys are refused without a lookup for a while.
+ * - Each live stream has one StreamRestreamer. A second publish with the same key (OBS
+ *   reconnecting after a network blip, or a second encoder) takes over from the first: the
+ *   newest publisher wins and the destinations stay connected on one continuous timeline.
+ * - When the publisher drops, destinations stay up for INGEST_GRACE_S; after that they are
+ *   unpublished cleanly and the restreamer is released.
  */
 @Injectable()
 export class IngestService implements OnApplicationShutdown {
   private server?: RtmpServer;
   private tlsServer?: RtmpServer;
   private readonly log: Logger;
+  private readonly restreamers = new Map<string, StreamRestreamer>();
+  private readonly badKeys = new SlidingWindowLimiter(BAD_KEY_LIMIT, 10_000);
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) logger: Logger,
     private readonly prisma: PrismaService,
     private readonly secrets: Secrets,
+    private readonly destinations: DestinationSpecs,
   ) {
     this.log = logger.child({ component: 'ingest' });
   }
@@ -43,13 +61,32 @@ export class IngestService implements OnApplicationShutdown {
     server.on('session', (session, info) => {
       const log = this.log.child({ conn: info.id, remote: info.remoteAddress, scheme });
       session.on('publish', (request) => {
+        const address = info.remoteAddress ?? 'unknown';
+        const refuse = (why: string) => {
+          request.reject('badName', why);
+          session.close(new RtmpError('PUBLISH_BAD_NAME', why));
+        };
+        if (this.badKeys.retryAfterMs(address, Date.now()) > 0) {
+          log.warn('publish refused: too many bad stream keys from this address');
+          return refuse('Too many bad stream keys; try again later.');
+        }
         this.authorize(request.app, request.streamName, log).then(
-          (streamId) => (streamId ? request.accept() : request.reject('badName')),
+          (streamId) => {
+            if (!streamId) {
+              this.badKeys.hit(address, Date.now());
+              return refuse('Unknown stream key.');
+            }
+            request.accept();
+            return this.attach(streamId, session, log);
+          },
           (error: Error) => {
             log.error({ err: error }, 'publish authorisation failed');
-            request.reject('badName');
+            refuse('Publish could not be authorised.');
           },
-        );
+        ).catch((error: Error) => {
+          log.error({ err: error }, 'could not start restreaming');
+          session.close(new RtmpError('PUBLISH_FAILED', 'restreaming could not start'));
+        });
       });
       session.on('close', (error) => log.debug({ code: error?.code }, 'connection closed'));
     });
@@ -73,6 +110,48 @@ export class IngestService implements OnApplicationShutdown {
     return stream?.id;
   }
 
+  private async attach(streamId: string, session: ServerSession, log: Logger): Promise<void> {
+    let restreamer = this.restreamers.get(streamId);
+    if (!restreamer) {
+      const created = new StreamRestreamer({
+        streamId,
+        destinations: await this.destinations.forStream(streamId),
+        graceMs: this.config.INGEST_GRACE_S * 1000,
+        logger: this.log.child({ streamId }),
+      });
+      // Another publish for this stream may have created one while we read the destinations.
+      restreamer = this.restreamers.get(streamId);
+      if (restreamer) void created.close();
+      else {
+        restreamer = created;
+        this.restreamers.set(streamId, created);
+        created.on('ended', () => {
+          if (this.restreamers.get(streamId) === created) this.restreamers.delete(streamId);
+          void created.close();
+        });
+      }
+    } else {
+      log.info({ streamId }, 'publisher takes over the live stream');
+    }
+    restreamer.attachPublisher(session);
+  }
+
+  /** Apply changed destinations of a live stream at once; only the changed ones are touched. */
+  async refreshDestinations(streamId: string): Promise<void> {
+    const restreamer = this.restreamers.get(streamId);
+    if (restreamer) restreamer.setDestinations(await this.destinations.forStream(streamId));
+  }
+
+  /** Live statistics of a stream, or undefined when nothing is publishing or in its grace window. */
+  stats(streamId: string): StreamStats | undefined {
+    return this.restreamers.get(streamId)?.stats;
+  }
+
+  /** The restreamer of a live stream, for subscribers to its 'stats' and state events. */
+  restreamer(streamId: string): StreamRestreamer | undefined {
+    return this.restreamers.get(streamId);
+  }
+
   status(): IngestStatus {
     return {
       listening: this.server?.address() != null,
@@ -82,6 +161,9 @@ export class IngestService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Unpublish every destination cleanly so the platforms end their broadcasts, then stop listening.
+    await Promise.allSettled([...this.restreamers.values()].map((r) => r.close()));
+    this.restreamers.clear();
     await Promise.all([this.server?.close(), this.tlsServer?.close()]);
     this.server = this.tlsServer = undefined;
   }

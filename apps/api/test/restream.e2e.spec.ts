@@ -1,0 +1,152 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLV_TAG_AUDIO, FLV_TAG_SCRIPT, FLV_TAG_VIDEO, RtmpServer, writeFlv, type FlvTagInput } from '@fanout/rtmp';
+import { PrismaService } from '../src/database/prisma.service';
+import { Secrets } from '../src/crypto/secrets';
+import { IngestService } from '../src/ingest/ingest.service';
+import { startTestApi, type TestApi } from './support/api';
+import { freePort } from './support/ports';
+import { probe, run, startsOnKeyframe, videoTimestampsMonotonic, waitUntil, within } from './support/media';
+import { HAVE_FFMPEG, HAVE_NGINX_RTMP, NGINX_RTMP_MODULE, skipWithout } from './support/tools';
+
+const GOP_FRAMES = 60; // -g 60 at 30 fps: one GOP is 2 s
+
+/** Fanout's own RTMP server as a destination: records what it receives into an FLV file. */
+async function startOwnSink(path: string) {
+  const server = new RtmpServer();
+  const tags: FlvTagInput[] = [];
+  let publishes = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  server.on('session', (session) => {
+    session.on('publish', (request) => {
+      publishes++;
+      request.accept();
+    });
+    session.on('metadata', (_value, message) => tags.push({ type: FLV_TAG_SCRIPT, timestamp: message.timestamp, data: Buffer.from(message.payload) }));
+    session.on('video', (message) => tags.push({ type: FLV_TAG_VIDEO, timestamp: message.timestamp, data: Buffer.from(message.payload) }));
+    session.on('audio', (message) => tags.push({ type: FLV_TAG_AUDIO, timestamp: message.timestamp, data: Buffer.from(message.payload) }));
+    let published = false;
+    session.on('publish', () => (published = true));
+    session.on('close', () => {
+      if (published) void writeFile(path, writeFlv({ hasAudio: true, hasVideo: true }, tags)).then(done);
+    });
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return { server, port, finished, publishes: () => publishes };
+}
+
+async function startNginx(dir: string) {
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  await writeFile(
+    conf,
+    `load_module ${NGINX_RTMP_MODULE};
+daemon off;
+master_process off;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'nginx-error.log')} info;
+events { worker_connections 64; }
+rtmp {
+  server {
+    listen 127.0.0.1:${port};
+    application live { live on; record all; record_path ${dir}; record_unique off; }
+  }
+}
+`,
+  );
+  const nginx = run('nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'nginx-error.log')]);
+  return { ...nginx, port };
+}
+
+describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('nginx with the RTMP module', HAVE_NGINX_RTMP))(
+  'restreaming end to end: ffmpeg publishes once, three destinations receive it',
+  () => {
+    let api: TestApi;
+    let dir: string;
+    const streamKey = 'live_e2e_4b1d2c3a9f8e7d6c';
+    let streamId: string;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'fanout-restream-'));
+      api = await startTestApi({ INGEST_GRACE_S: '2' });
+      const prisma = api.app.get(PrismaService);
+      const secrets = api.app.get(Secrets);
+      const owner = await prisma.client.user.create({ data: { email: 'e2e@example.com', passwordHash: 'x', role: 'owner' } });
+      streamId = (
+        await prisma.client.stream.create({
+          data: { ownerId: owner.id, name: 'E2E', keyHash: secrets.lookupHash(streamKey), keyCiphertext: secrets.encrypt(streamKey) },
+        })
+      ).id;
+    });
+
+    afterAll(async () => {
+      await api?.dispose();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('delivers a 720p30 H.264+AAC stream to ffmpeg -listen, nginx-rtmp and Fanout\'s own server', async () => {
+      const prisma = api.app.get(PrismaService);
+      const secrets = api.app.get(Secrets);
+
+      const listenPort = await freePort();
+      const listenOut = join(dir, 'ffmpeg-listen.flv');
+      const listener = run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-listen', '1', '-i', `rtmp://127.0.0.1:${listenPort}/live/k1`, '-c', 'copy', '-f', 'flv', '-y', listenOut]);
+      const nginx = await startNginx(dir);
+      const ownOut = join(dir, 'own.flv');
+      const own = await startOwnSink(ownOut);
+      try {
+        await new Promise((r) => setTimeout(r, 500)); // let ffmpeg and nginx bind
+        const destinations = [
+          { name: 'ffmpeg -listen', url: `rtmp://127.0.0.1:${listenPort}/live`, key: 'k1' },
+          { name: 'nginx-rtmp', url: `rtmp://127.0.0.1:${nginx.port}/live`, key: 'k2' },
+          { name: 'Fanout', url: `rtmp://127.0.0.1:${own.port}/live`, key: 'k3' },
+        ];
+        for (const d of destinations) {
+          await prisma.client.destination.create({
+            data: { streamId, name: d.name, platform: 'custom', url: d.url, keyCiphertext: secrets.encrypt(d.key) },
+          });
+        }
+
+        const source = join(dir, 'source.flv');
+        const publisher = run('ffmpeg', [
+          '-nostdin', '-loglevel', 'error', '-re',
+          '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
+          '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+          '-t', '6', '-map', '0:v', '-map', '1:a',
+          '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '2500k', '-g', String(GOP_FRAMES), '-pix_fmt', 'yuv420p',
+          '-c:a', 'aac', '-b:a', '128k',
+          '-f', 'tee', `[f=flv:onfail=abort]rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}|[f=flv]${source}`,
+        ]);
+        expect(await within(publisher.exited, 60_000, 'the publishing ffmpeg'), publisher.stderr()).toBe(0);
+
+        // After the grace window the destinations are unpublished, which ends each recording.
+        expect(await within(listener.exited, 30_000, 'ffmpeg -listen'), listener.stderr()).toBe(0);
+        await within(own.finished, 30_000, 'the Fanout sink');
+        await waitUntil('nginx to close its recording', () => existsSync(join(dir, 'k2.flv')) && api.app.get(IngestService).stats(streamId) === undefined, 30_000);
+
+        const expected = probe(source);
+        expect(expected.videoFrames).toBeGreaterThanOrEqual(170);
+        for (const out of [listenOut, join(dir, 'k2.flv'), ownOut]) {
+          const got = probe(out);
+          expect(got, out).toMatchObject({ width: 1280, height: 720, videoCodec: 'h264', audioCodec: 'aac' });
+          expect(Math.abs(got.videoFrames - expected.videoFrames), `${out}: ${got.videoFrames} of ${expected.videoFrames} frames`).toBeLessThanOrEqual(GOP_FRAMES);
+          expect(got.audioFrames, out).toBeGreaterThan(0);
+          expect(startsOnKeyframe(out), `${out} starts on a keyframe`).toBe(true);
+          expect(videoTimestampsMonotonic(out), `${out} timestamps`).toBe(true);
+        }
+        expect(own.publishes()).toBe(1);
+        // Destination keys never reach the logs.
+        const logs = api.logs.join('\n');
+        for (const key of [streamKey, 'k1', 'k2', 'k3'].filter((k) => k.length > 4)) expect(logs).not.toContain(key);
+      } finally {
+        listener.child.kill('SIGKILL');
+        nginx.child.kill('SIGKILL');
+        await own.server.close();
+      }
+    }, 180_000);
+  },
+);

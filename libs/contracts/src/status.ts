@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const destinationStateSchema = z.enum(['disabled', 'idle', 'connecting', 'live', 'reconnecting', 'failed']);
+export type DestinationState = z.infer<typeof destinationStateSchema>;
+
+export const failureReasonSchema = z.enum(['dns', 'refused', 'tls', 'rejected-key', 'timeout', 'stalled', 'closed-by-peer', 'protocol']);
+export type FailureReason = z.infer<typeof failureReasonSchema>;
+
+/** `GET /api/streams/:id/status` and every `status` event of `GET /api/streams/:id/events`. */
+export const streamStatusSchema = z.object({
+  streamId: z.string(),
+  at: z.string(),
+  ingest: z.object({
+    state: z.enum(['idle', 'live']),
+    /** True while the publisher is gone but destinations are held open for its return. */
+    reconnectGrace: z.boolean(),
+    startedAt: z.string().nullable(),
+    uptimeS: z.number(),
+    bitrateKbps: z.number(),
+    fps: z.number(),
+    keyframeIntervalS: z.number().nullable(),
+    audioPresent: z.boolean(),
+    video: z.object({ codec: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable(),
+    audio: z.object({ codec: z.string(), sampleRate: z.number().nullable(), channels: z.number().nullable() }).nullable(),
+  }),
+  destinations: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      state: destinationStateSchema,
+      bitrateKbps: z.number(),
+      bytesSent: z.number(),
+      queueBytes: z.number(),
+      droppedFrames: z.number(),
+      reconnects: z.number(),
+      lastError: z.object({ reason: failureReasonSchema, message: z.string(), at: z.string() }).nullable(),
+      nextRetryAt: z.string().nullable(),
+      liveSince: z.string().nullable(),
+      warnings: z.array(z.string()),
+    }),
+  ),
+});
+export type StreamStatus = z.infer<typeof streamStatusSchema>;
+
+/** A destination changed state; sent on the events stream as `state` events. */
+export const destinationStateEventSchema = z.object({
+  destinationId: z.string(),
+  from: destinationStateSchema,
+  to: destinationStateSchema,
+  reason: failureReasonSchema.optional(),
+  message: z.string().optional(),
+  nextRetryAt: z.string().nullable().optional(),
+  at: z.string(),
+});
+export type DestinationStateEvent = z.infer<typeof destinationStateEventSchema>;

@@ -1,0 +1,58 @@
+import { type RtmpErrorCode, isRtmpError } from '@fanout/rtmp';
+import type { FailureReason } from './state';
+
+/** How each RtmpError code reads as a destination failure. */
+const BY_CODE: Readonly<Record<RtmpErrorCode, FailureReason>> = {
+  DNS_FAILURE: 'dns',
+  CONNECTION_REFUSED: 'refused',
+  TLS_FAILURE: 'tls',
+  PUBLISH_BAD_NAME: 'rejected-key',
+  PUBLISH_REJECTED: 'rejected-key',
+  CONNECT_REJECTED: 'rejected-key',
+  CONNECT_TIMEOUT: 'timeout',
+  COMMAND_TIMEOUT: 'timeout',
+  HANDSHAKE_TIMEOUT: 'timeout',
+  IDLE_TIMEOUT: 'timeout',
+  WRITE_QUEUE_OVERFLOW: 'stalled',
+  CONNECTION_CLOSED: 'closed-by-peer',
+  SESSION_CLOSED: 'closed-by-peer',
+  SOCKET_ERROR: 'closed-by-peer',
+  CONNECT_FAILED: 'closed-by-peer',
+  PUBLISH_FAILED: 'closed-by-peer',
+  HANDSHAKE_BAD_VERSION: 'protocol',
+  HANDSHAKE_INVALID: 'protocol',
+  CHUNK_WITHOUT_PREVIOUS: 'protocol',
+  CHUNK_SIZE_INVALID: 'protocol',
+  MESSAGE_TOO_LARGE: 'protocol',
+  TOO_MANY_CHUNK_STREAMS: 'protocol',
+  REASSEMBLY_LIMIT: 'protocol',
+  AMF_TRUNCATED: 'protocol',
+  AMF_UNKNOWN_MARKER: 'protocol',
+  AMF_DEPTH: 'protocol',
+  AMF_BAD_REFERENCE: 'protocol',
+  AMF_UNSUPPORTED: 'protocol',
+  MESSAGE_TRUNCATED: 'protocol',
+  MESSAGE_INVALID: 'protocol',
+  PROTOCOL_VIOLATION: 'protocol',
+  INVALID_STATE: 'protocol',
+  INVALID_ARGUMENT: 'protocol',
+  INVALID_URL: 'protocol',
+};
+
+export interface Failure {
+  readonly reason: FailureReason;
+  /** Safe to log and show: RtmpError messages never carry a stream key. */
+  readonly message: string;
+  /** Retrying cannot help (the URL does not parse): give up at once. */
+  readonly permanent: boolean;
+}
+
+/** Maps whatever a connection attempt or a live connection failed with to a typed reason. */
+export function failureFromError(error: unknown): Failure {
+  if (isRtmpError(error)) {
+    return { reason: BY_CODE[error.code] ?? 'closed-by-peer', message: error.message, permanent: error.code === 'INVALID_URL' };
+  }
+  // Not ours: do not echo arbitrary messages (they could quote a URL with its key).
+  const name = error instanceof Error ? error.name : typeof error;
+  return { reason: 'closed-by-peer', message: `unexpected ${name}`, permanent: false };
+}

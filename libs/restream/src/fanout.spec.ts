@@ -1,0 +1,214 @@
+import { EventEmitter } from 'node:events';
+import { ChunkDecoder, MessageType, type RawMessage, RtmpError, type RtmpPublisher, type RtmpUrl, type ServerSession, encodeAmf0, serialiseMessage } from '@fanout/rtmp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamRestreamer, type StreamRestreamerOptions } from './fanout';
+import type { DestinationSpec, PublishFunction } from './output';
+
+/** ffmpeg testsrc2 640x360 libx264: AVC sequence header tag body (from libs/rtmp's fixtures). */
+const AVC_HEADER = Buffer.from('17000000000164001effe1001a6764001eacd940a02ff970110000030001000003003c0f162d9601000668ebe3cb22c0fdf8f800', 'hex');
+const AAC_HEADER = Buffer.from('af001210', 'hex'); // AAC LC 44.1 kHz stereo
+const frame = (key: boolean, n: number) => Buffer.concat([Buffer.from([key ? 0x17 : 0x27, 1, 0, 0, 0]), Buffer.alloc(300 + n, n & 0xff)]);
+const aac = (n: number) => Buffer.concat([Buffer.from([0xaf, 1]), Buffer.alloc(20, n & 0xff)]);
+
+/** A stand-in for an accepted publishing ServerSession: the test emits its events. */
+class FakeIngest extends EventEmitter {
+  closed = false;
+  video(timestamp: number, payload: Buffer): void {
+    this.emit('video', raw(9, timestamp, payload));
+  }
+  audio(timestamp: number, payload: Buffer): void {
+    this.emit('audio', raw(8, timestamp, payload));
+  }
+  metadata(value: Record<string, unknown>): void {
+    this.emit('metadata', value, raw(18, 0, encodeAmf0('@setDataFrame', 'onMetaData', value as never)));
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', new RtmpError('SESSION_CLOSED'));
+  }
+  asSession(): ServerSession {
+    return this as unknown as ServerSession;
+  }
+}
+
+function raw(type: number, timestamp: number, payload: Buffer): RawMessage {
+  return { csid: type === 18 ? 5 : type === 8 ? 4 : 6, type, streamId: 1, timestamp, payload };
+}
+
+/** A stand-in publisher that takes everything at once and records each Buffer it is handed. */
+class FakePublisher extends EventEmitter {
+  readonly written: Buffer[] = [];
+  closed = false;
+  writable = true;
+  bytesQueued = 0;
+  readonly session: { outChunkSize: number; peerAcknowledged: number; error: undefined };
+  constructor(
+    readonly url: RtmpUrl,
+    chunkSize: number,
+    readonly streamId = 1,
+  ) {
+    super();
+    this.session = { outChunkSize: chunkSize, peerAcknowledged: 0, error: undefined };
+  }
+  get serialisationKey(): string {
+    return `${this.session.outChunkSize}:${this.streamId}`;
+  }
+  writeRaw(chunks: Buffer): boolean {
+    this.written.push(chunks);
+    return true;
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  /** Timestamps of the messages written, read back from each format-0 chunk header. */
+  timestamps(): number[] {
+    return this.written.map((b) => b.readUIntBE(1, 3));
+  }
+}
+
+const engines: StreamRestreamer[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+});
+
+function setup(specs: DestinationSpec[], chunkSizeFor: (target: RtmpUrl) => number, options: Partial<StreamRestreamerOptions> = {}) {
+  const publishers = new Map<string, FakePublisher>();
+  const publishFn: PublishFunction = async (target) => {
+    const publisher = new FakePublisher(target, chunkSizeFor(target));
+    publishers.set(`${target.host}:${target.port}`, publisher);
+    return publisher as unknown as RtmpPublisher;
+  };
+  const engine = new StreamRestreamer({ streamId: 's', destinations: specs, publish: publishFn, connectDelayMs: 50, ...options });
+  engines.push(engine);
+  return { engine, publishers };
+}
+
+const spec = (id: string, port: number): DestinationSpec => ({ id, name: id, url: `rtmp://127.0.0.1:${port}/live`, streamKey: `key-${id}`, enabled: true });
+
+async function until(predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(predicate()).toBe(true);
+}
+
+describe('StreamRestreamer (fake sessions and publishers)', () => {
+  it('serialises each message once per distinct serialisation key, never once per destination', async () => {
+    const { engine, publishers } = setup([spec('a', 1), spec('b', 2), spec('c', 3)], (t) => (t.port === 3 ? 128 : 4096));
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSession());
+    ingest.video(0, AVC_HEADER);
+    await until(() => engine.stats.destinations.every((d) => d.state === 'live'));
+    ingest.audio(0, AAC_HEADER);
+    for (let i = 0; i < 60; i++) {
+      ingest.video(i * 33, frame(i % 30 === 0, i));
+      ingest.audio(i * 23, aac(i));
+    }
+    const [a, b, c] = ['127.0.0.1:1', '127.0.0.1:2', '127.0.0.1:3'].map((k) => publishers.get(k)!);
+    const messages = 2 + 120;
+    expect(a!.written).toHaveLength(messages);
+    for (let i = 0; i < messages; i++) expect(a!.written[i]).toBe(b!.written[i]); // the same Buffer
+    expect(c!.written).toHaveLength(messages);
+    expect(c!.written[5]).not.toBe(a!.written[5]); // another chunk size, another serialisation
+    expect(engine.serialisations).toBe(messages * 2);
+    // Same messages either way: decode both and compare bodies and timestamps.
+    const decodeAll = (buffers: Buffer[], chunkSize: number) => {
+      const out: RawMessage[] = [];
+      const decoder = new ChunkDecoder({ onMessage: (m) => out.push(m) });
+      if (chunkSize !== 128) {
+        const set = Buffer.alloc(4);
+        set.writeUInt32BE(chunkSize);
+        decoder.push(serialiseMessage({ csid: 2, type: MessageType.SetChunkSize, streamId: 0, timestamp: 0, payload: set }, 128));
+      }
+      for (const b of buffers) decoder.push(b);
+      return out.filter((m) => m.type !== MessageType.SetChunkSize).map((m) => [m.type, m.timestamp, m.payload.toString('hex')]);
+    };
+    expect(decodeAll(c!.written, 128)).toEqual(decodeAll(a!.written, 4096));
+  });
+
+  it('continues one monotonic timeline across publishers: the new session starts one frame after the last timestamp sent', async () => {
+    const { engine, publishers } = setup([spec('a', 1)], () => 4096, { graceMs: 5_000 });
+    const first = new FakeIngest();
+    engine.attachPublisher(first.asSession());
+    first.metadata({ framerate: 25, width: 640, height: 360 });
+    first.video(0, AVC_HEADER);
+    await until(() => engine.stats.destinations[0]!.state === 'live');
+    for (let i = 0; i < 26; i++) first.video(i * 40, frame(i === 0, i)); // last at 1000
+    first.emit('unpublish', 'x');
+    expect(engine.stats.ingest.state).toBe('grace');
+
+    const second = new FakeIngest();
+    engine.attachPublisher(second.asSession());
+    second.metadata({ framerate: 25 });
+    second.video(0, AVC_HEADER);
+    second.video(0, frame(true, 0));
+    second.video(40, frame(false, 1));
+    const ts = publishers.get('127.0.0.1:1')!.timestamps();
+    expect(ts.slice(-4)).toEqual([1_040, 1_040, 1_040, 1_080]);
+
+    // A takeover by a publisher whose clock starts at 90 s continues the same way.
+    const third = new FakeIngest();
+    engine.attachPublisher(third.asSession());
+    expect(second.closed).toBe(true);
+    third.video(90_000, AVC_HEADER);
+    third.video(90_000, frame(true, 0));
+    second.video(80, frame(false, 2)); // the replaced session's late events are ignored
+    const after = publishers.get('127.0.0.1:1')!.timestamps();
+    expect(after.slice(-2)).toEqual([1_120, 1_120]);
+    expect(after.every((t, i) => i === 0 || t >= after[i - 1]!)).toBe(true);
+  });
+
+  it('reports ISO wall times from the injected clocks: nextRetryAt, lastError.at, startedAt', async () => {
+    const clock = { now: 10_000 };
+    const WALL0 = Date.parse('2026-03-01T12:00:00.000Z');
+    const refused: PublishFunction = async () => {
+      throw new RtmpError('CONNECTION_REFUSED', 'connection refused');
+    };
+    const engine = new StreamRestreamer({
+      streamId: 's',
+      destinations: [spec('a', 1)],
+      publish: refused,
+      connectDelayMs: 10,
+      clock: () => clock.now,
+      wallClock: () => WALL0 + clock.now - 10_000,
+      backoff: { initialMs: 60_000, floorMs: 250, random: () => 0 },
+    });
+    engines.push(engine);
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSession());
+    expect(engine.stats.ingest.startedAt).toBe('2026-03-01T12:00:00.000Z');
+    clock.now += 2_000;
+    ingest.video(0, AVC_HEADER);
+    await until(() => engine.stats.destinations[0]!.state === 'reconnecting');
+    const d = engine.stats.destinations[0]!;
+    expect(d.lastError).toEqual({ reason: 'refused', message: 'connection refused', at: '2026-03-01T12:00:02.000Z' });
+    // Equal jitter drawing 0: half of the 60 s envelope.
+    expect(d.nextRetryAt).toBe('2026-03-01T12:00:32.000Z');
+    expect(engine.stats.ingest.uptimeS).toBe(2);
+    expect(engine.stats.ingest.video).toEqual({ codec: 'h264', width: 640, height: 360 });
+  });
+
+  it('a session that closed before it was attached starts the grace window at once, then ends', async () => {
+    const { engine } = setup([spec('a', 1)], () => 4096, { graceMs: 50 });
+    const ended = new Promise<void>((resolve) => engine.once('ended', resolve));
+    const ingest = new FakeIngest();
+    ingest.close();
+    engine.attachPublisher(ingest.asSession());
+    expect(engine.stats.ingest.state).toBe('grace');
+    await ended;
+    expect(engine.stats.ingest.state).toBe('idle');
+    expect(engine.stats.destinations[0]!.state).toBe('idle');
+  });
+
+  it('a listener that throws does not break the ingest', async () => {
+    const { engine, publishers } = setup([spec('a', 1)], () => 4096);
+    engine.on('destinationState', () => {
+      throw new Error('host bug');
+    });
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSession());
+    ingest.video(0, AVC_HEADER);
+    await until(() => engine.stats.destinations[0]!.state === 'live');
+    ingest.video(0, frame(true, 0));
+    expect(publishers.get('127.0.0.1:1')!.written).toHaveLength(2);
+  });
+});

@@ -1,0 +1,165 @@
+import {
+  type AudioTagInfo,
+  type StreamMetadata,
+  type VideoTagInfo,
+  audioStreamInfo,
+  parseOnMetaData,
+  videoStreamInfo,
+} from '@fanout/rtmp';
+import { type Clock, monotonicClock } from './clock';
+import { FrameRateMeter, KeyframeIntervalMeter, RateMeter } from './rate-meter';
+
+/** What the ingest is, from its tags and metadata. */
+export interface IngestFacts {
+  video: { codec: string; width: number | null; height: number | null } | null;
+  audio: { codec: string; sampleRate: number | null; channels: number | null } | null;
+  audioPresent: boolean;
+  encoder: string | null;
+}
+
+export type IngestState = 'idle' | 'live' | 'grace';
+
+export interface IngestStats extends IngestFacts {
+  state: IngestState;
+  /** Wall time the ingest went live (kept through a grace window), ISO. */
+  startedAt: string | null;
+  /** Everything received (video + audio + data), kbit/s. */
+  bitrateKbps: number;
+  videoBitrateKbps: number;
+  audioBitrateKbps: number;
+  /** Coded video frames per second, by arrival. */
+  fps: number;
+  /** Median keyframe interval by media time, seconds; null before two keyframes. */
+  keyframeIntervalS: number | null;
+  /** Frame rate the encoder declared in onMetaData, if any. */
+  declaredFps: number | null;
+  uptimeS: number;
+}
+
+/**
+ * Facts and meters of one stream's ingest, across publisher sessions (a reconnecting OBS keeps
+ * the same tracker until the grace window expires). Header parsing never throws: a malformed
+ * sequence header only leaves the resolution unknown.
+ */
+export class IngestTracker {
+  private readonly clock: Clock;
+  private readonly all: RateMeter;
+  private readonly videoRate: RateMeter;
+  private readonly audioRate: RateMeter;
+  private readonly frames: FrameRateMeter;
+  private readonly keyframes = new KeyframeIntervalMeter();
+  private metadata: StreamMetadata | undefined;
+  private video: IngestFacts['video'] = null;
+  private audio: IngestFacts['audio'] = null;
+  private sawAudio = false;
+
+  constructor(clock: Clock = monotonicClock) {
+    this.clock = clock;
+    this.all = new RateMeter({ clock });
+    this.videoRate = new RateMeter({ clock });
+    this.audioRate = new RateMeter({ clock });
+    this.frames = new FrameRateMeter({ clock });
+  }
+
+  get facts(): IngestFacts {
+    const meta = this.metadata;
+    let video = this.video;
+    if (video === null && meta?.videoCodec !== undefined) video = { codec: meta.videoCodec, width: null, height: null };
+    if (video !== null && (video.width === null || video.height === null) && meta !== undefined) {
+      video = { ...video, width: video.width ?? meta.width ?? null, height: video.height ?? meta.height ?? null };
+    }
+    let audio = this.audio;
+    if (audio === null && meta?.audioCodec !== undefined) {
+      audio = { codec: meta.audioCodec, sampleRate: meta.audiosamplerate ?? null, channels: meta.audiochannels ?? null };
+    }
+    return { video, audio, audioPresent: this.sawAudio, encoder: meta?.encoder ?? null };
+  }
+
+  /** The codec known so far (tags first, then metadata), to choose connect options. */
+  get videoCodec(): string | undefined {
+    return this.video?.codec ?? this.metadata?.videoCodec;
+  }
+
+  onMetadata(value: unknown, bytes: number): void {
+    this.metadata = parseOnMetaData(value);
+    this.all.record(bytes);
+  }
+
+  onData(bytes: number): void {
+    this.all.record(bytes);
+  }
+
+  /** `timestampMs` on the output timeline (continuous across sessions). */
+  onVideo(tag: VideoTagInfo | undefined, bytes: number, timestampMs: number): void {
+    this.all.record(bytes);
+    this.videoRate.record(bytes);
+    if (tag === undefined) return;
+    if (tag.isSequenceHeader) {
+      let info;
+      try {
+        info = videoStreamInfo(tag);
+      } catch {
+        info = undefined;
+      }
+      this.video = { codec: info?.codec ?? tag.codec, width: info?.width ?? null, height: info?.height ?? null };
+      return;
+    }
+    if (tag.packetType !== 'coded-frames') return;
+    if (this.video === null || this.video.codec !== tag.codec) this.video = { codec: tag.codec, width: null, height: null };
+    this.frames.record();
+    if (tag.isKeyframe) this.keyframes.record(timestampMs);
+  }
+
+  onAudio(tag: AudioTagInfo | undefined, bytes: number): void {
+    this.all.record(bytes);
+    this.audioRate.record(bytes);
+    this.sawAudio = true;
+    if (tag === undefined) return;
+    if (tag.isSequenceHeader) {
+      let info;
+      try {
+        info = audioStreamInfo(tag);
+      } catch {
+        info = undefined;
+      }
+      this.audio = { codec: info?.codec ?? tag.codec, sampleRate: info?.sampleRate ?? null, channels: info?.channels ?? null };
+    } else if (this.audio === null || this.audio.codec !== tag.codec) {
+      this.audio = { codec: tag.codec, sampleRate: tag.soundRate ?? null, channels: tag.soundChannels ?? null };
+    }
+  }
+
+  /** A new publisher session: its headers and metadata replace the old ones as they arrive. */
+  newSession(): void {
+    this.metadata = undefined;
+  }
+
+  /** The ingest ended: forget everything. */
+  reset(): void {
+    const now = this.clock();
+    this.metadata = undefined;
+    this.video = null;
+    this.audio = null;
+    this.sawAudio = false;
+    this.all.reset(now);
+    this.videoRate.reset(now);
+    this.audioRate.reset(now);
+    this.frames.reset(now);
+    this.keyframes.reset();
+  }
+
+  measures(): Pick<IngestStats, 'bitrateKbps' | 'videoBitrateKbps' | 'audioBitrateKbps' | 'fps' | 'keyframeIntervalS' | 'declaredFps'> {
+    const now = this.clock();
+    return {
+      bitrateKbps: round1(this.all.bitsPerSecond(now) / 1_000),
+      videoBitrateKbps: round1(this.videoRate.bitsPerSecond(now) / 1_000),
+      audioBitrateKbps: round1(this.audioRate.bitsPerSecond(now) / 1_000),
+      fps: round1(this.frames.fps(now)),
+      keyframeIntervalS: this.keyframes.intervalSeconds ?? null,
+      declaredFps: this.metadata?.framerate ?? null,
+    };
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
