@@ -14,6 +14,7 @@ import { DestinationSpecs } from './ingest/destination-specs';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/decorators';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
+import { CONTROL_PLANE_CONTROLLERS, CONTROL_PLANE_PROVIDERS } from './control-plane';
 
 // Health is for load balancers and the start script, before anyone signs in. Marked here
 // rather than in health/ so that folder stays free of auth concerns.
@@ -58,8 +59,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.register(runtime), AuthModule],
-      controllers: [HealthController, ...(options.controllers ?? [])],
-      providers: [HealthService, IngestService, DestinationSpecs, { provide: APP_PIPE, useClass: ZodValidationPipe }],
+      controllers: [HealthController, ...CONTROL_PLANE_CONTROLLERS, ...(options.controllers ?? [])],
+      providers: [HealthService, IngestService, DestinationSpecs, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS],
     };
   }
 }

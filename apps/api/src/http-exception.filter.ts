@@ -21,6 +21,9 @@ export function statusOf(code: ErrorCode): number {
       return 404;
     case 'CONFLICT':
     case 'SETUP_DONE':
+    case 'EMAIL_TAKEN':
+    case 'LAST_OWNER':
+    case 'CANNOT_DELETE_SELF':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

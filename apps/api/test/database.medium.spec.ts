@@ -68,19 +68,69 @@ describe('embedded PostgreSQL with migrations', () => {
       const destination = await prisma.destination.create({
         data: { streamId: stream.id, name: 'YouTube', platform: 'youtube', url: 'rtmps://a.rtmps.youtube.com/live2', keyCiphertext: 'v1.x.y.z', enabled: false, options: { backup: true } },
       });
+      const auditLog = await prisma.auditLog.create({
+        data: { actorId: user.id, action: 'stream.create', targetType: 'stream', targetId: stream.id, metadata: { name: 'Main' } },
+      });
+      const ingestSession = await prisma.ingestSession.create({
+        data: {
+          streamId: stream.id,
+          startedAt: new Date('2026-11-21T20:00:00.000Z'),
+          endedAt: new Date('2026-11-21T21:00:00.000Z'),
+          endReason: 'publisher-left',
+          videoCodec: 'h264',
+          audioCodec: 'aac',
+          width: 1920,
+          height: 1080,
+          fps: 29.97,
+          avgBitrateKbps: 6000,
+          peakBitrateKbps: 8123,
+        },
+      });
+      const destinationEvent = await prisma.destinationEvent.create({
+        data: { destinationId: destination.id, streamId: stream.id, fromState: 'connecting', toState: 'failed', reason: 'rejected-key', message: 'NetStream.Publish.BadName' },
+      });
+      const metricSamples = [
+        await prisma.metricSample.create({ data: { streamId: stream.id, at: new Date('2026-11-21T20:00:10.000Z'), resolution: 10, bitrateKbps: 6012, fps: 30, state: 'live' } }),
+        await prisma.metricSample.create({
+          data: { streamId: stream.id, destinationId: destination.id, at: new Date('2026-11-21T20:00:10.000Z'), resolution: 10, bitrateKbps: 5990, fps: 29.5, droppedFrames: 12, reconnects: 1, state: 'reconnecting' },
+        }),
+      ];
+      expect(typeof metricSamples[0]!.id).toBe('bigint');
       const loaded = await prisma.user.findUniqueOrThrow({
         where: { id: user.id },
-        include: { sessions: true, apiTokens: true, streams: { include: { destinations: true } } },
+        include: {
+          sessions: true,
+          apiTokens: true,
+          auditLogs: true,
+          streams: { include: { destinations: { include: { events: true, metricSamples: true } }, ingestSessions: true, destinationEvents: true, metricSamples: { orderBy: { id: 'asc' } } } },
+        },
       });
+      expect(loaded.auditLogs).toEqual([auditLog]);
+      expect(auditLog.metadata).toEqual({ name: 'Main' });
+      expect(loaded.streams[0]?.ingestSessions).toEqual([ingestSession]);
+      expect(ingestSession.fps).toBe(29.97);
+      expect(loaded.streams[0]?.destinationEvents).toEqual([destinationEvent]);
+      expect(loaded.streams[0]?.metricSamples).toEqual(metricSamples);
+      expect(metricSamples[0]).toMatchObject({ destinationId: null, droppedFrames: 0, reconnects: 0 });
+      const { events, metricSamples: destinationSamples, ...loadedDestination } = loaded.streams[0]!.destinations[0]!;
+      expect(events).toEqual([destinationEvent]);
+      expect(destinationSamples).toEqual([metricSamples[1]]);
       expect(loaded.role).toBe('admin');
       expect(loaded.sessions[0]).toEqual(session);
       expect(loaded.apiTokens[0]).toEqual(apiToken);
       await expect(prisma.apiToken.create({ data: { userId: user.id, name: 'dup', tokenHash: 't1' } })).rejects.toMatchObject({ code: 'P2002' });
       expect(loaded.streams[0]?.settings).toEqual({ lowLatency: true });
-      expect(loaded.streams[0]?.destinations[0]).toEqual(destination);
-      // Deleting the user cascades to everything it owns.
+      expect(loadedDestination).toEqual(destination);
+      // Deleting a destination takes its events and samples, not the stream's own.
+      await prisma.destination.delete({ where: { id: destination.id } });
+      expect(await prisma.destinationEvent.count()).toBe(0);
+      expect(await prisma.metricSample.findMany()).toEqual([metricSamples[0]]);
+      // Deleting the user cascades to everything it owns; its audit entries stay, without the actor.
       await prisma.user.delete({ where: { id: user.id } });
       expect(await prisma.destination.count()).toBe(0);
+      expect(await prisma.ingestSession.count()).toBe(0);
+      expect(await prisma.metricSample.count()).toBe(0);
+      expect(await prisma.auditLog.findMany()).toEqual([{ ...auditLog, actorId: null }]);
       expect(await prisma.session.count()).toBe(0);
       expect(await prisma.apiToken.count()).toBe(0);
     } finally {
@@ -91,12 +141,38 @@ describe('embedded PostgreSQL with migrations', () => {
   it('names indexes and constraints the way prisma migrate would', async () => {
     const client = new Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'api_tokens'
-       UNION SELECT conname FROM pg_constraint WHERE conrelid = 'api_tokens'::regclass AND contype IN ('p', 'u', 'f') ORDER BY name`,
-    );
-    await client.end();
-    expect(rows.map((r) => r.name)).toEqual(['api_tokens_pkey', 'api_tokens_token_hash_key', 'api_tokens_user_id_fkey', 'api_tokens_user_id_idx']);
+    const names = async (table: string) =>
+      (
+        await client.query<{ name: string }>(
+          `SELECT indexname AS name FROM pg_indexes WHERE tablename = $1
+           UNION SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'f') ORDER BY name`,
+          [table],
+        )
+      ).rows.map((r) => r.name);
+    try {
+      expect(await names('api_tokens')).toEqual(['api_tokens_pkey', 'api_tokens_token_hash_key', 'api_tokens_user_id_fkey', 'api_tokens_user_id_idx']);
+      expect(await names('audit_logs')).toEqual(['audit_logs_actor_id_fkey', 'audit_logs_created_at_idx', 'audit_logs_pkey', 'audit_logs_target_type_target_id_idx']);
+      expect(await names('ingest_sessions')).toEqual(['ingest_sessions_pkey', 'ingest_sessions_stream_id_fkey', 'ingest_sessions_stream_id_started_at_idx']);
+      expect(await names('destination_events')).toEqual([
+        'destination_events_destination_id_at_idx',
+        'destination_events_destination_id_fkey',
+        'destination_events_pkey',
+        'destination_events_stream_id_at_idx',
+        'destination_events_stream_id_fkey',
+      ]);
+      expect(await names('metric_samples')).toEqual([
+        'metric_samples_destination_id_fkey',
+        'metric_samples_destination_id_idx',
+        'metric_samples_pkey',
+        'metric_samples_stream_id_fkey',
+        'metric_samples_stream_id_resolution_at_idx',
+      ]);
+      // metric_samples is read by (stream, resolution, time range): the index must lead with those columns.
+      const { rows } = await client.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = 'metric_samples_stream_id_resolution_at_idx'`);
+      expect(rows[0]?.indexdef).toMatch(/\(stream_id, resolution, at\)$/);
+    } finally {
+      await client.end();
+    }
   });
 
   it('keeps the data across a restart of the embedded server', async () => {

@@ -19,9 +19,11 @@ async function startOwnSink(path: string) {
   const server = new RtmpServer();
   const tags: FlvTagInput[] = [];
   let publishes = 0;
+  let connections = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   server.on('session', (session) => {
+    connections++;
     session.on('publish', (request) => {
       publishes++;
       request.accept();
@@ -36,11 +38,25 @@ async function startOwnSink(path: string) {
     });
   });
   const { port } = await server.listen(0, '127.0.0.1');
-  return { server, port, finished, publishes: () => publishes };
+  return { server, port, finished, publishes: () => publishes, connections: () => connections, videoTags: () => tags.filter((t) => t.type === FLV_TAG_VIDEO).length };
 }
 
-async function startNginx(dir: string) {
-  const port = await freePort();
+/** ffmpeg encoding a 720p30 H.264+AAC test pattern in real time, to our ingest and (optionally) a local copy. */
+function publishWithFfmpeg(rtmpUrl: string, seconds: number, copyTo?: string) {
+  const output = copyTo ? ['-f', 'tee', `[f=flv:onfail=abort]${rtmpUrl}|[f=flv]${copyTo}`] : ['-f', 'flv', rtmpUrl];
+  return run('ffmpeg', [
+    '-nostdin', '-loglevel', 'error', '-re',
+    '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', String(seconds), '-map', '0:v', '-map', '1:a',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '2500k', '-g', String(GOP_FRAMES), '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '128k',
+    ...output,
+  ]);
+}
+
+async function startNginx(dir: string, fixedPort?: number) {
+  const port = fixedPort ?? (await freePort());
   const conf = join(dir, 'nginx.conf');
   await writeFile(
     conf,
@@ -112,15 +128,7 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('nginx with th
         }
 
         const source = join(dir, 'source.flv');
-        const publisher = run('ffmpeg', [
-          '-nostdin', '-loglevel', 'error', '-re',
-          '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
-          '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-          '-t', '6', '-map', '0:v', '-map', '1:a',
-          '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '2500k', '-g', String(GOP_FRAMES), '-pix_fmt', 'yuv420p',
-          '-c:a', 'aac', '-b:a', '128k',
-          '-f', 'tee', `[f=flv:onfail=abort]rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}|[f=flv]${source}`,
-        ]);
+        const publisher = publishWithFfmpeg(`rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}`, 6, source);
         expect(await within(publisher.exited, 60_000, 'the publishing ffmpeg'), publisher.stderr()).toBe(0);
 
         // After the grace window the destinations are unpublished, which ends each recording.
@@ -148,5 +156,118 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('nginx with th
         await own.server.close();
       }
     }, 180_000);
+  },
+);
+
+describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('nginx with the RTMP module', HAVE_NGINX_RTMP))(
+  'restreaming end to end: faults with real processes',
+  () => {
+    let api: TestApi;
+    let dir: string;
+    let owner: string;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'fanout-faults-'));
+      api = await startTestApi({ INGEST_GRACE_S: '4' });
+      owner = (await api.app.get(PrismaService).client.user.create({ data: { email: 'faults@example.com', passwordHash: 'x', role: 'owner' } })).id;
+    });
+
+    afterAll(async () => {
+      await api?.dispose();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    async function createStream(key: string, destinations: { name: string; url: string; key: string }[]): Promise<string> {
+      const prisma = api.app.get(PrismaService);
+      const secrets = api.app.get(Secrets);
+      const stream = await prisma.client.stream.create({
+        data: { ownerId: owner, name: key, keyHash: secrets.lookupHash(key), keyCiphertext: secrets.encrypt(key) },
+      });
+      for (const d of destinations) {
+        await prisma.client.destination.create({ data: { streamId: stream.id, name: d.name, platform: 'custom', url: d.url, keyCiphertext: secrets.encrypt(d.key) } });
+      }
+      return stream.id;
+    }
+
+    function destinationState(streamId: string, name: string) {
+      return api.app.get(IngestService).stats(streamId)?.destinations.find((d) => d.name === name);
+    }
+
+    it('reconnects a destination process that is killed and restarted mid-stream, while the others lose nothing', async () => {
+      const nginxDir = join(dir, 'nginx-a');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(nginxDir);
+      let nginx = await startNginx(nginxDir);
+      const a = await startOwnSink(join(dir, 'a.flv'));
+      const b = await startOwnSink(join(dir, 'b.flv'));
+      const key = 'live_fault_kill_1f2e3d4c5b6a';
+      try {
+        const streamId = await createStream(key, [
+          { name: 'nginx-rtmp', url: `rtmp://127.0.0.1:${nginx.port}/live`, key: 'n1' },
+          { name: 'sink A', url: `rtmp://127.0.0.1:${a.port}/live`, key: 'a1' },
+          { name: 'sink B', url: `rtmp://127.0.0.1:${b.port}/live`, key: 'b1' },
+        ]);
+        await new Promise((r) => setTimeout(r, 300));
+        const source = join(dir, 'kill-source.flv');
+        const publisher = publishWithFfmpeg(`rtmp://127.0.0.1:${api.rtmpPort}/live/${key}`, 12, source);
+
+        await waitUntil('nginx destination live', () => destinationState(streamId, 'nginx-rtmp')?.state === 'live', 15_000);
+        nginx.child.kill('SIGKILL');
+        await nginx.exited;
+        await waitUntil('nginx destination reconnecting', () => destinationState(streamId, 'nginx-rtmp')?.state === 'reconnecting', 10_000);
+        expect(destinationState(streamId, 'nginx-rtmp')?.nextRetryAt).not.toBeNull();
+        expect(destinationState(streamId, 'sink A')?.state).toBe('live');
+
+        nginx = await startNginx(nginxDir, nginx.port);
+        await waitUntil(
+          'nginx destination live again',
+          () => {
+            const d = destinationState(streamId, 'nginx-rtmp');
+            return d?.state === 'live' && d.reconnects >= 1;
+          },
+          20_000,
+        );
+
+        expect(await within(publisher.exited, 60_000, 'the publishing ffmpeg'), publisher.stderr()).toBe(0);
+        await within(Promise.all([a.finished, b.finished]), 30_000, 'the sinks');
+        const expected = probe(source).videoFrames;
+        for (const [name, sink, file] of [['A', a, 'a.flv'], ['B', b, 'b.flv']] as const) {
+          expect(probe(join(dir, file)).videoFrames, `sink ${name}`).toBe(expected);
+          expect(sink.connections(), `sink ${name} connections`).toBe(1);
+        }
+      } finally {
+        nginx.child.kill('SIGKILL');
+        await a.server.close();
+        await b.server.close();
+      }
+    }, 120_000);
+
+    it('keeps one destination connection and one monotonic timeline when the publisher is killed and returns within the grace window', async () => {
+      const sink = await startOwnSink(join(dir, 'grace.flv'));
+      const key = 'live_fault_grace_6a5b4c3d2e1f';
+      try {
+        await createStream(key, [{ name: 'sink', url: `rtmp://127.0.0.1:${sink.port}/live`, key: 'g1' }]);
+        const url = `rtmp://127.0.0.1:${api.rtmpPort}/live/${key}`;
+        const first = publishWithFfmpeg(url, 30);
+        await waitUntil('the sink to receive two seconds of video', () => sink.videoTags() >= 60, 20_000);
+        first.child.kill('SIGKILL');
+        await first.exited;
+        const before = sink.videoTags();
+        await new Promise((r) => setTimeout(r, 1500)); // the publisher is gone; the destination is held open
+        expect(sink.connections()).toBe(1);
+        const second = publishWithFfmpeg(url, 4);
+        expect(await within(second.exited, 60_000, 'the returning publisher'), second.stderr()).toBe(0);
+        await within(sink.finished, 30_000, 'the sink');
+        expect(sink.videoTags()).toBeGreaterThan(before + 60);
+        expect(sink.connections()).toBe(1);
+        expect(sink.publishes()).toBe(1);
+        const out = join(dir, 'grace.flv');
+        expect(videoTimestampsMonotonic(out)).toBe(true);
+        expect(startsOnKeyframe(out)).toBe(true);
+        expect(probe(out).videoFrames).toBeGreaterThan(before + 60);
+      } finally {
+        await sink.server.close();
+      }
+    }, 120_000);
   },
 );

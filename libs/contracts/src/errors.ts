@@ -21,6 +21,12 @@ export const errorCodeSchema = z.enum([
   'CONFLICT',
   /** `POST /api/auth/setup` after the first user exists (409). */
   'SETUP_DONE',
+  /** `POST /api/users` with an email another account already has (409). */
+  'EMAIL_TAKEN',
+  /** The change would leave no owner: demoting or deleting the last one (409). */
+  'LAST_OWNER',
+  /** `DELETE /api/users/:id` on your own account (409). */
+  'CANNOT_DELETE_SELF',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   /** Too many attempts; `retryAfterS` and the `Retry-After` header say when to retry (429). */

@@ -5,3 +5,7 @@ export * from './auth';
 export * from './tokens';
 export * from './platforms';
 export * from './status';
+export * from './streams';
+export * from './destinations';
+export * from './users';
+export * from './audit';

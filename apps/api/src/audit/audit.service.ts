@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuditAction, AuditEntry, AuditPage, AuditTargetType } from '@fanout/contracts';
+import type { User } from '../auth/auth.types';
+import { LOGGER, type Logger } from '../logging/logger';
+import { AuditRepository, type AuditRow } from './audit.repository';
+
+/** Non-secret facts about a change: names, roles, field lists. */
+export type AuditMetadata = Record<string, string | number | boolean | null | string[]>;
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    actor: row.actor,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    metadata: (row.metadata ?? {}) as Record<string, unknown>,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The audit trail: every service that changes something records who did what to which
+ * resource, after the change succeeded. Callers pass only non-secret metadata.
+ */
+@Injectable()
+export class AuditService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly audit: AuditRepository,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'audit' });
+  }
+
+  async record(actor: User, action: AuditAction, target: { type: AuditTargetType; id: string }, metadata: AuditMetadata = {}): Promise<void> {
+    await this.audit.create({ actorId: actor.id, action, targetType: target.type, targetId: target.id, metadata });
+    this.log.info({ actorId: actor.id, action, targetType: target.type, targetId: target.id }, 'audit');
+  }
+
+  /** One page, newest first: `nextCursor` is set when there may be older entries. */
+  async page(query: { cursor?: string | undefined; limit: number }): Promise<AuditPage> {
+    const rows = await this.audit.page(query.limit + 1, query.cursor);
+    const entries = rows.slice(0, query.limit).map(toEntry);
+    return { entries, nextCursor: rows.length > query.limit ? entries.at(-1)!.id : null };
+  }
+}

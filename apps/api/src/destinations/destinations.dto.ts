@@ -1,0 +1,5 @@
+import { createDestinationSchema, updateDestinationSchema } from '@fanout/contracts';
+import { zodDto } from '../common/zod-dto';
+
+export class CreateDestinationDto extends zodDto(createDestinationSchema) {}
+export class UpdateDestinationDto extends zodDto(updateDestinationSchema) {}

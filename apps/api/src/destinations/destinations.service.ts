@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Destination, isRtmpServerUrl, platformPreset } from '@fanout/contracts';
+import { AuditService } from '../audit/audit.service';
+import type { User } from '../auth/auth.types';
+import { AppError } from '../common/app-error';
+import { UUID } from '../common/prisma-errors';
+import { Secrets } from '../crypto/secrets';
+import { IngestService } from '../ingest/ingest.service';
+import { LOGGER, type Logger } from '../logging/logger';
+import { canManageStream } from '../streams/stream-access';
+import { StreamsRepository } from '../streams/streams.repository';
+import type { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
+import { type DestinationChanges, DestinationsRepository, type DestinationRow } from './destinations.repository';
+import { maskKey } from './mask';
+
+const noStream = () => new AppError('NOT_FOUND', { message: 'No such stream.' });
+const noDestination = () => new AppError('NOT_FOUND', { message: 'No such destination.' });
+const badUrl = () =>
+  new AppError('VALIDATION_FAILED', { errors: [{ path: 'url', message: 'Use an rtmp:// or rtmps:// URL with a server name' }], internal: 'destination URL is not an rtmp(s) server URL' });
+
+/**
+ * Where a stream is restreamed to. Keys are stored AES-GCM encrypted and never leave the API
+ * again: reads show them masked. Every change is applied to a live stream at once, through
+ * `IngestService.refreshDestinations`, which touches only the destinations that changed.
+ */
+@Injectable()
+export class DestinationsService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly destinations: DestinationsRepository,
+    private readonly streams: StreamsRepository,
+    private readonly secrets: Secrets,
+    private readonly ingest: IngestService,
+    private readonly audit: AuditService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'destinations' });
+  }
+
+  async list(user: User, streamId: string): Promise<Destination[]> {
+    await this.accessibleStream(user, streamId);
+    return (await this.destinations.listForStream(streamId)).map((row) => this.toDestination(row));
+  }
+
+  /** `url` defaults to the platform's server; platforms without one (custom, LinkedIn) must give it. */
+  async create(user: User, streamId: string, input: CreateDestinationDto): Promise<Destination> {
+    await this.accessibleStream(user, streamId);
+    const url = input.url ?? defaultUrl(input.platform);
+    if (url === undefined || !isRtmpServerUrl(url)) throw badUrl();
+    const row = await this.destinations.create({ streamId, name: input.name, platform: input.platform, url, keyCiphertext: this.secrets.encrypt(input.streamKey), enabled: input.enabled });
+    if (!row) throw noStream();
+    await this.applyLive(streamId);
+    this.log.info({ streamId, destinationId: row.id, platform: row.platform, userId: user.id }, 'destination created');
+    await this.audit.record(user, 'destination.create', { type: 'destination', id: row.id }, { streamId, name: row.name, platform: row.platform, enabled: row.enabled });
+    return this.toDestination(row, input.streamKey);
+  }
+
+  /**
+   * Any subset of fields; a missing `streamKey` keeps the saved key. A new platform without a
+   * `url` takes that platform's server when it has one, else keeps the current URL.
+   */
+  async update(user: User, id: string, input: UpdateDestinationDto): Promise<Destination> {
+    const current = await this.accessibleDestination(user, id);
+    const changes: DestinationChanges = {};
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.platform !== undefined) changes.platform = input.platform;
+    if (input.enabled !== undefined) changes.enabled = input.enabled;
+    if (input.streamKey !== undefined) changes.keyCiphertext = this.secrets.encrypt(input.streamKey);
+    const url = input.url ?? (input.platform !== undefined && input.platform !== current.platform ? defaultUrl(input.platform) : undefined);
+    if (url !== undefined) {
+      if (!isRtmpServerUrl(url)) throw badUrl();
+      changes.url = url;
+    }
+    const changed = Object.keys(changes).map((field) => (field === 'keyCiphertext' ? 'streamKey' : field));
+    if (changed.length === 0) return this.toDestination(current);
+    const row = await this.destinations.update(id, changes);
+    if (!row) throw noDestination();
+    await this.applyLive(row.streamId);
+    this.log.info({ streamId: row.streamId, destinationId: id, changed, userId: user.id }, 'destination updated');
+    await this.audit.record(user, 'destination.update', { type: 'destination', id }, { streamId: row.streamId, name: row.name, changed });
+    return this.toDestination(row, input.streamKey);
+  }
+
+  async remove(user: User, id: string): Promise<void> {
+    const current = await this.accessibleDestination(user, id);
+    if (!(await this.destinations.delete(id))) throw noDestination();
+    await this.applyLive(current.streamId);
+    this.log.info({ streamId: current.streamId, destinationId: id, userId: user.id }, 'destination deleted');
+    await this.audit.record(user, 'destination.delete', { type: 'destination', id }, { streamId: current.streamId, name: current.name, platform: current.platform });
+  }
+
+  private async accessibleStream(user: User, streamId: string): Promise<void> {
+    const stream = UUID.test(streamId) ? await this.streams.find(streamId) : null;
+    if (!stream || !canManageStream(user, stream.ownerId)) throw noStream();
+  }
+
+  private async accessibleDestination(user: User, id: string): Promise<DestinationRow> {
+    const row = UUID.test(id) ? await this.destinations.find(id) : null;
+    if (!row || !canManageStream(user, row.stream.ownerId)) throw noDestination();
+    return row;
+  }
+
+  /** The database is the truth; a live stream that cannot take the change is logged, not failed. */
+  private async applyLive(streamId: string): Promise<void> {
+    try {
+      await this.ingest.refreshDestinations(streamId);
+    } catch (error) {
+      this.log.error({ err: error, streamId }, 'could not apply the change to the live stream');
+    }
+  }
+
+  /** `plainKey` when the caller just sent it, saving a decryption. */
+  private toDestination(row: DestinationRow, plainKey?: string): Destination {
+    return {
+      id: row.id,
+      streamId: row.streamId,
+      name: row.name,
+      platform: platformPreset(row.platform).id,
+      url: row.url,
+      streamKeyMasked: maskKey(plainKey ?? this.secrets.decrypt(row.keyCiphertext)),
+      enabled: row.enabled,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+}
+
+/** The platform's own server, or undefined for platforms without one (custom, LinkedIn). */
+function defaultUrl(platform: string): string | undefined {
+  const template = platformPreset(platform).urlTemplate;
+  return isRtmpServerUrl(template) ? template : undefined;
+}

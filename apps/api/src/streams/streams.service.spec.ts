@@ -1,0 +1,200 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { strictFake } from '../../test/support/strict-fake';
+import { capturedLogger } from '../../test/support/logs';
+import type { AuditService } from '../audit/audit.service';
+import type { User } from '../auth/auth.types';
+import type { Config } from '../config/config';
+import { Secrets } from '../crypto/secrets';
+import type { IngestService } from '../ingest/ingest.service';
+import { STREAM_KEY, StreamKeys } from './stream-keys';
+import type { StreamRow, StreamsRepository } from './streams.repository';
+import { StreamsService } from './streams.service';
+
+const user = (id: string, role: User['role']): User => ({ id, email: `${id}@example.com`, role, createdAt: '2026-01-01T00:00:00.000Z' });
+const ALICE = user('alice', 'member');
+const BOB = user('bob', 'member');
+const ADMIN = user('admin', 'admin');
+const OWNER = user('owner', 'owner');
+const T0 = new Date('2026-11-21T12:00:00.000Z');
+
+function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST: undefined, RTMP_PORT: 1935 }) {
+  const secrets = new Secrets(randomBytes(32));
+  const rows = new Map<string, StreamRow & { keyHash: string; keyCiphertext: string }>();
+  const refreshed: string[] = [];
+  const audits: unknown[][] = [];
+  const keys: string[] = [];
+  const repository = strictFake<StreamsRepository>('StreamsRepository', {
+    async list(ownerId) {
+      return [...rows.values()].filter((r) => ownerId === undefined || r.ownerId === ownerId).map(({ keyHash: _h, keyCiphertext: _c, ...row }) => row);
+    },
+    async find(id) {
+      const row = rows.get(id);
+      if (!row) return null;
+      const { keyHash: _h, keyCiphertext: _c, ...rest } = row;
+      return rest;
+    },
+    async findWithKey(id) {
+      const row = rows.get(id);
+      if (!row) return null;
+      const { keyHash: _h, ...rest } = row;
+      return rest;
+    },
+    async create(data) {
+      const row = { id: randomUUID(), ...data, settings: {}, createdAt: T0, updatedAt: T0 };
+      rows.set(row.id, row);
+      return { id: row.id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0 };
+    },
+    async update(id, data) {
+      const row = rows.get(id);
+      if (!row) return null;
+      if (data.name !== undefined) row.name = data.name;
+      if (data.settings !== undefined) row.settings = data.settings;
+      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0 };
+    },
+    async setKey(id, keyHash, keyCiphertext) {
+      const row = rows.get(id);
+      if (!row) return null;
+      Object.assign(row, { keyHash, keyCiphertext });
+      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0 };
+    },
+    async delete(id) {
+      return rows.delete(id);
+    },
+  });
+  const ingest = strictFake<IngestService>('IngestService', {
+    async refreshDestinations(streamId) {
+      refreshed.push(streamId);
+    },
+  });
+  const audit = strictFake<AuditService>('AuditService', {
+    async record(...args) {
+      audits.push(args);
+    },
+  });
+  const streamKeys = new StreamKeys();
+  const recordingKeys = strictFake<StreamKeys>('StreamKeys', {
+    generate() {
+      const key = streamKeys.generate();
+      keys.push(key);
+      return key;
+    },
+  });
+  const { logger, text } = capturedLogger();
+  const service = new StreamsService(repository, secrets, recordingKeys, ingest, audit, config, logger);
+  return { service, rows, refreshed, audits, keys, secrets, logs: text };
+}
+
+describe('StreamsService', () => {
+  it('creates a stream with a live_ key, stored only as lookup hash and ciphertext, and shows it once to its owner', async () => {
+    const { service, rows, secrets, audits, keys } = setup();
+    const created = await service.create(ALICE, { name: 'Main' }, 'fanout.example:3000');
+    expect(created).toEqual({
+      id: expect.any(String),
+      ownerId: 'alice',
+      name: 'Main',
+      ingestUrl: 'rtmp://fanout.example:1935/live',
+      settings: {},
+      streamKey: keys[0],
+      createdAt: T0.toISOString(),
+      updatedAt: T0.toISOString(),
+    });
+    expect(created.streamKey).toMatch(STREAM_KEY);
+    const row = rows.get(created.id)!;
+    expect(row.keyHash).toBe(secrets.lookupHash(created.streamKey!));
+    expect(secrets.decrypt(row.keyCiphertext)).toBe(created.streamKey);
+    expect(JSON.stringify(row)).not.toContain(created.streamKey);
+    expect(audits).toEqual([[ALICE, 'stream.create', { type: 'stream', id: created.id }, { name: 'Main' }]]);
+  });
+
+  it('generates a different 32-character random key every time', () => {
+    const generated = new Set(Array.from({ length: 200 }, () => new StreamKeys().generate()));
+    expect(generated.size).toBe(200);
+    for (const key of generated) expect(key).toMatch(STREAM_KEY);
+  });
+
+  it('writes the ingest URL from PUBLIC_HOST, else the request host without its port', () => {
+    expect(setup().service.ingestUrl('[::1]:3000')).toBe('rtmp://[::1]:1935/live');
+    expect(setup().service.ingestUrl(undefined)).toBe('rtmp://localhost:1935/live');
+    expect(setup({ PUBLIC_HOST: 'live.example.com', RTMP_PORT: 1940 }).service.ingestUrl('10.0.0.5:3000')).toBe('rtmp://live.example.com:1940/live');
+  });
+
+  it('lists a member only their own streams, and every stream to owners and admins', async () => {
+    const { service } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    const b = await service.create(BOB, { name: 'B' }, 'h');
+    expect((await service.list(ALICE, 'h')).map((s) => s.id)).toEqual([a.id]);
+    expect((await service.list(BOB, 'h')).map((s) => s.id)).toEqual([b.id]);
+    for (const boss of [ADMIN, OWNER]) expect((await service.list(boss, 'h')).map((s) => s.id)).toEqual([a.id, b.id]);
+    expect(JSON.stringify(await service.list(OWNER, 'h'))).not.toContain('live_');
+  });
+
+  it("reveals the key to the stream's owner only; an admin or owner sees the stream with streamKey null", async () => {
+    const { service } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    expect((await service.get(ALICE, a.id, 'h')).streamKey).toBe(a.streamKey);
+    expect((await service.get(ADMIN, a.id, 'h')).streamKey).toBeNull();
+    expect((await service.get(OWNER, a.id, 'h')).streamKey).toBeNull();
+  });
+
+  it("answers NOT_FOUND for another member's stream, an unknown id and a malformed id, on every operation", async () => {
+    const { service, refreshed, audits } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    audits.length = 0;
+    for (const id of [a.id, randomUUID(), 'not-a-uuid']) {
+      for (const call of [
+        () => service.get(BOB, id, 'h'),
+        () => service.update(BOB, id, { name: 'x' }, 'h'),
+        () => service.remove(BOB, id),
+        () => service.rotateKey(BOB, id, 'h'),
+      ]) {
+        await expect(call()).rejects.toMatchObject({ code: 'NOT_FOUND', userMessage: 'No such stream.' });
+      }
+    }
+    expect(refreshed).toEqual([]);
+    expect(audits).toEqual([]);
+    expect((await service.get(ALICE, a.id, 'h')).name).toBe('A');
+  });
+
+  it('updates name and settings, audits the changed fields, and treats an empty change as a read', async () => {
+    const { service, audits } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    audits.length = 0;
+    const updated = await service.update(ALICE, a.id, { name: 'Renamed', settings: { lowLatency: true } }, 'h');
+    expect(updated).toMatchObject({ name: 'Renamed', settings: { lowLatency: true } });
+    expect(updated).not.toHaveProperty('streamKey');
+    expect(await service.update(ALICE, a.id, {}, 'h')).toEqual(updated);
+    expect(audits).toEqual([[ALICE, 'stream.update', { type: 'stream', id: a.id }, { name: 'Renamed', changed: ['name', 'settings'] }]]);
+  });
+
+  it('rotates the key: the old lookup hash no longer matches, the new key is shown to the owner only', async () => {
+    const { service, rows, secrets, audits } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    const rotated = await service.rotateKey(ALICE, a.id, 'h');
+    expect(rotated.streamKey).toMatch(STREAM_KEY);
+    expect(rotated.streamKey).not.toBe(a.streamKey);
+    expect(rows.get(a.id)!.keyHash).toBe(secrets.lookupHash(rotated.streamKey!));
+    expect(rows.get(a.id)!.keyHash).not.toBe(secrets.lookupHash(a.streamKey!));
+    const byAdmin = await service.rotateKey(ADMIN, a.id, 'h');
+    expect(byAdmin.streamKey).toBeNull();
+    expect(secrets.decrypt(rows.get(a.id)!.keyCiphertext)).not.toBe(rotated.streamKey);
+    expect(audits.slice(1).map((a) => a[1])).toEqual(['stream.rotate-key', 'stream.rotate-key']);
+  });
+
+  it('deletes a stream and tells the ingest, so a live stream drops its destinations', async () => {
+    const { service, rows, refreshed, audits } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    await service.remove(ADMIN, a.id);
+    expect(rows.size).toBe(0);
+    expect(refreshed).toEqual([a.id]);
+    expect(audits.at(-1)).toEqual([ADMIN, 'stream.delete', { type: 'stream', id: a.id }, { name: 'A' }]);
+  });
+
+  it('logs only a fingerprint of the key', async () => {
+    const { service, logs } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    const b = await service.rotateKey(ALICE, a.id, 'h');
+    expect(logs()).toContain(Secrets.fingerprint(a.streamKey!));
+    for (const key of [a.streamKey!, b.streamKey!]) expect(logs()).not.toContain(key);
+  });
+});

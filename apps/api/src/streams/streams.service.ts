@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Stream, StreamDetail } from '@fanout/contracts';
+import { AuditService } from '../audit/audit.service';
+import type { User } from '../auth/auth.types';
+import { AppError } from '../common/app-error';
+import { UUID } from '../common/prisma-errors';
+import { hostWithoutPort } from '../common/request-host';
+import { CONFIG, type Config } from '../config/config';
+import { Secrets } from '../crypto/secrets';
+import { IngestService } from '../ingest/ingest.service';
+import { LOGGER, type Logger } from '../logging/logger';
+import { canManageStream } from './stream-access';
+import { StreamKeys } from './stream-keys';
+import type { CreateStreamDto, UpdateStreamDto } from './streams.dto';
+import { StreamsRepository, type StreamRow } from './streams.repository';
+
+const notFound = () => new AppError('NOT_FOUND', { message: 'No such stream.' });
+
+/**
+ * Streams: what OBS publishes to. The key is generated here (`live_` + 24 random bytes) and
+ * stored twice: as an HMAC lookup hash (what the ingest matches) and AES-GCM encrypted (so
+ * its owner can reveal it again). It appears only in the create, get and rotate answers to
+ * the stream's owner; owners and admins managing someone else's stream get `streamKey: null`.
+ */
+@Injectable()
+export class StreamsService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly streams: StreamsRepository,
+    private readonly secrets: Secrets,
+    private readonly keys: StreamKeys,
+    private readonly ingest: IngestService,
+    private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'>,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'streams' });
+  }
+
+  /** Owners and admins see every stream; members their own. */
+  async list(user: User, host: string | undefined): Promise<Stream[]> {
+    const rows = await this.streams.list(user.role === 'member' ? user.id : undefined);
+    return rows.map((row) => this.toStream(row, host));
+  }
+
+  async get(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
+    const row = UUID.test(id) ? await this.streams.findWithKey(id) : null;
+    if (!row || !canManageStream(user, row.ownerId)) throw notFound();
+    return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? this.secrets.decrypt(row.keyCiphertext) : null };
+  }
+
+  async create(user: User, input: CreateStreamDto, host: string | undefined): Promise<StreamDetail> {
+    const key = this.keys.generate();
+    const row = await this.streams.create({ ownerId: user.id, name: input.name, keyHash: this.secrets.lookupHash(key), keyCiphertext: this.secrets.encrypt(key) });
+    this.log.info({ streamId: row.id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream created');
+    await this.audit.record(user, 'stream.create', { type: 'stream', id: row.id }, { name: row.name });
+    return { ...this.toStream(row, host), streamKey: key };
+  }
+
+  /** Name and settings; an empty change answers the stream as it is. */
+  async update(user: User, id: string, input: UpdateStreamDto, host: string | undefined): Promise<Stream> {
+    const current = await this.accessible(user, id);
+    const changed = (Object.keys(input) as (keyof UpdateStreamDto)[]).filter((field) => input[field] !== undefined);
+    if (changed.length === 0) return this.toStream(current, host);
+    const row = await this.streams.update(id, { name: input.name, settings: input.settings });
+    if (!row) throw notFound();
+    await this.audit.record(user, 'stream.update', { type: 'stream', id }, { name: row.name, changed });
+    return this.toStream(row, host);
+  }
+
+  /** Deletes the stream and its destinations; a live stream stops fanning out at once. */
+  async remove(user: User, id: string): Promise<void> {
+    const current = await this.accessible(user, id);
+    if (!(await this.streams.delete(id))) throw notFound();
+    await this.applyLive(id);
+    this.log.info({ streamId: id, userId: user.id }, 'stream deleted');
+    await this.audit.record(user, 'stream.delete', { type: 'stream', id }, { name: current.name });
+  }
+
+  /**
+   * A new key; the old one stops authorising publishes at once. An encoder already live
+   * with the old key keeps publishing until it disconnects (the ingest does not re-check).
+   */
+  async rotateKey(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
+    await this.accessible(user, id);
+    const key = this.keys.generate();
+    const row = await this.streams.setKey(id, this.secrets.lookupHash(key), this.secrets.encrypt(key));
+    if (!row) throw notFound();
+    this.log.info({ streamId: id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream key rotated');
+    await this.audit.record(user, 'stream.rotate-key', { type: 'stream', id }, { name: row.name });
+    return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? key : null };
+  }
+
+  /** `rtmp://<PUBLIC_HOST, else the host the dashboard was opened with>:<RTMP_PORT>/live` */
+  ingestUrl(requestHost: string | undefined): string {
+    const host = this.config.PUBLIC_HOST?.trim() || hostWithoutPort(requestHost ?? '') || 'localhost';
+    return `rtmp://${host}:${this.config.RTMP_PORT}/live`;
+  }
+
+  private async accessible(user: User, id: string): Promise<StreamRow> {
+    const row = UUID.test(id) ? await this.streams.find(id) : null;
+    if (!row || !canManageStream(user, row.ownerId)) throw notFound();
+    return row;
+  }
+
+  /** The database is the truth; a live stream that cannot take the change is logged, not failed. */
+  private async applyLive(streamId: string): Promise<void> {
+    try {
+      await this.ingest.refreshDestinations(streamId);
+    } catch (error) {
+      this.log.error({ err: error, streamId }, 'could not apply the change to the live stream');
+    }
+  }
+
+  private toStream(row: StreamRow, host: string | undefined): Stream {
+    return {
+      id: row.id,
+      ownerId: row.ownerId,
+      name: row.name,
+      ingestUrl: this.ingestUrl(host),
+      settings: (row.settings ?? {}) as Record<string, unknown>,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+}

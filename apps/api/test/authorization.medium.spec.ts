@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createdApiTokenSchema, destinationSchema, streamDetailSchema, userSchema } from '@fanout/contracts';
+import { type Actor, setUpTeam } from './support/actors';
+import { startTestApi, type TestApi } from './support/api';
+import { type Exchange, recordingClient } from './support/http';
+
+/**
+ * Who may call what. "member" owns the resources under test; "stranger" is another member.
+ * Owners and admins manage every stream (and its destinations) and the accounts; members
+ * manage only their own streams; a stream or destination that is not yours is 404, never
+ * 403, so its id reveals nothing. Tokens are strictly personal, even for owners.
+ */
+type Who = 'owner' | 'admin' | 'member' | 'stranger' | 'anonymous';
+const WHO: Who[] = ['owner', 'admin', 'member', 'stranger', 'anonymous'];
+
+/** Ids of fresh resources made for one request, so mutations never depend on each other. */
+interface Fixture {
+  streamId: string;
+  destinationId: string;
+  userId: string;
+  tokenId: string;
+}
+
+interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Which fixtures the path needs (made fresh for every caller). */
+  needs?: (keyof Fixture)[];
+  body?: () => unknown;
+  expected: Record<Who, number>;
+}
+
+let unique = 0;
+const next = () => ++unique;
+
+const everyone = (status: number): Record<Who, number> => ({ owner: status, admin: status, member: status, stranger: status, anonymous: 401 });
+const ownStream = (status: number): Record<Who, number> => ({ owner: status, admin: status, member: status, stranger: 404, anonymous: 401 });
+const staffOnly = (status: number): Record<Who, number> => ({ owner: status, admin: status, member: 403, stranger: 403, anonymous: 401 });
+const personal = (status: number): Record<Who, number> => ({ owner: 404, admin: 404, member: status, stranger: 404, anonymous: 401 });
+
+const ROUTES: Route[] = [
+  { method: 'GET', path: '/api/streams', expected: everyone(200) },
+  { method: 'POST', path: '/api/streams', body: () => ({ name: `S${next()}` }), expected: everyone(201) },
+  { method: 'GET', path: '/api/streams/:streamId', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'PATCH', path: '/api/streams/:streamId', needs: ['streamId'], body: () => ({ name: 'Renamed' }), expected: ownStream(200) },
+  { method: 'DELETE', path: '/api/streams/:streamId', needs: ['streamId'], expected: ownStream(204) },
+  { method: 'POST', path: '/api/streams/:streamId/rotate-key', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'GET', path: '/api/streams/:streamId/destinations', needs: ['streamId'], expected: ownStream(200) },
+  {
+    method: 'POST',
+    path: '/api/streams/:streamId/destinations',
+    needs: ['streamId'],
+    body: () => ({ name: 'Twitch', platform: 'twitch', streamKey: `live_matrix_${next()}_abcdef` }),
+    expected: ownStream(201),
+  },
+  { method: 'PATCH', path: '/api/destinations/:destinationId', needs: ['destinationId'], body: () => ({ enabled: false }), expected: ownStream(200) },
+  { method: 'DELETE', path: '/api/destinations/:destinationId', needs: ['destinationId'], expected: ownStream(204) },
+  { method: 'GET', path: '/api/users', expected: staffOnly(200) },
+  { method: 'POST', path: '/api/users', body: () => ({ email: `new${next()}@example.com`, password: 'new user password', role: 'member' }), expected: staffOnly(201) },
+  { method: 'PATCH', path: '/api/users/:userId', needs: ['userId'], body: () => ({ role: 'admin' }), expected: staffOnly(200) },
+  { method: 'DELETE', path: '/api/users/:userId', needs: ['userId'], expected: staffOnly(204) },
+  { method: 'GET', path: '/api/platforms', expected: everyone(200) },
+  { method: 'GET', path: '/api/audit', expected: staffOnly(200) },
+  { method: 'GET', path: '/api/audit?limit=5', expected: staffOnly(200) },
+  { method: 'GET', path: '/api/tokens', expected: everyone(200) },
+  { method: 'POST', path: '/api/tokens', body: () => ({ name: `T${next()}` }), expected: everyone(201) },
+  { method: 'DELETE', path: '/api/tokens/:tokenId', needs: ['tokenId'], expected: personal(204) },
+];
+
+describe('authorization matrix', () => {
+  let api: TestApi;
+  let client: ReturnType<typeof recordingClient>;
+  let team: Record<Exclude<Who, 'anonymous'>, Actor>;
+
+  /** Fresh resources owned by "member" (and a fresh account for the user routes). */
+  async function fixture(needs: (keyof Fixture)[]): Promise<Partial<Fixture>> {
+    const made: Partial<Fixture> = {};
+    if (needs.includes('streamId') || needs.includes('destinationId')) {
+      made.streamId = streamDetailSchema.parse((await team.member.call('POST', '/api/streams', { name: `Fixture ${next()}` })).body).id;
+    }
+    if (needs.includes('destinationId')) {
+      const res = await team.member.call('POST', `/api/streams/${made.streamId}/destinations`, { name: 'YouTube', platform: 'youtube', streamKey: `yt-matrix-${next()}-abcdef` });
+      made.destinationId = destinationSchema.parse(res.body).id;
+    }
+    if (needs.includes('userId')) {
+      made.userId = userSchema.parse((await team.owner.call('POST', '/api/users', { email: `target${next()}@example.com`, password: 'target password 1', role: 'member' })).body).id;
+    }
+    if (needs.includes('tokenId')) {
+      made.tokenId = createdApiTokenSchema.parse((await team.member.call('POST', '/api/tokens', { name: `T${next()}` })).body).id;
+    }
+    return made;
+  }
+
+  async function call(who: Who, route: Route): Promise<Exchange> {
+    const ids = await fixture(route.needs ?? []);
+    const path = route.path.replace(/:(\w+)/g, (_, name: keyof Fixture) => ids[name]!);
+    const body = route.body?.();
+    if (who === 'anonymous') return client.request(route.method, path, { json: body, sameOrigin: true });
+    return team[who].call(route.method, path, body);
+  }
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    client = recordingClient(api.url);
+    team = await setUpTeam(client, { admin: 'admin', member: 'member', stranger: 'member' });
+  });
+
+  afterAll(async () => {
+    await api?.dispose();
+  });
+
+  it('covers every route of the control plane and tokens that the app maps', () => {
+    const shape = (method: string, path: string) => `${method} ${path.replace(/\?.*/, '').replace(/:\w+/g, ':id')}`;
+    const mapped = api.logs
+      .map((line) => JSON.parse(line) as { context?: string; msg?: string })
+      .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
+      .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
+      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens)/.test(r));
+    expect(mapped).toHaveLength(19);
+    expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
+  });
+
+  for (const route of ROUTES) {
+    it(`${route.method} ${route.path}`, async () => {
+      const seen = {} as Record<Who, number>;
+      for (const who of WHO) seen[who] = (await call(who, route)).status;
+      expect(seen).toEqual(route.expected);
+    });
+  }
+
+  it('answers every refusal with the same body for its status', () => {
+    const bodies: Record<number, unknown> = {
+      401: { code: 'UNAUTHENTICATED', message: 'Sign in to continue.' },
+      403: { code: 'FORBIDDEN', message: 'You do not have permission to do that.' },
+    };
+    const refused = client.exchanges.filter((e) => e.status === 401 || e.status === 403);
+    expect(refused.length).toBeGreaterThan(20);
+    for (const e of refused) expect(e.body, `${e.method} ${e.path}`).toEqual(bodies[e.status]);
+    const hidden = client.exchanges.filter((e) => e.status === 404);
+    for (const e of hidden) expect((e.body as { code: string }).code, `${e.method} ${e.path}`).toBe('NOT_FOUND');
+  });
+
+  it('leaves no destination key in any answer or log line', () => {
+    const text = [...client.exchanges.map((e) => e.text), ...api.logs].join('\n');
+    expect(text).not.toMatch(/yt-matrix-|live_matrix_/);
+  });
+});

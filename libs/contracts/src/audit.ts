@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Every mutation the audit log records, as `<target>.<verb>`. */
+export const auditActionSchema = z.enum([
+  'stream.create',
+  'stream.update',
+  'stream.delete',
+  'stream.rotate-key',
+  'destination.create',
+  'destination.update',
+  'destination.delete',
+  'user.create',
+  'user.update',
+  'user.delete',
+]);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user']);
+export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
+
+/** `GET /api/audit?cursor&limit` (owner/admin): newest first. */
+export const auditQuerySchema = z.strictObject({
+  /** `nextCursor` of the previous page. */
+  cursor: z.uuid('Use the nextCursor of the previous page').optional(),
+  limit: z.coerce.number().int('Use a whole number').min(1, 'Use at least 1').max(100, 'Use at most 100').default(50),
+});
+export type AuditQuery = z.input<typeof auditQuerySchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  /** Null once the acting user has been deleted. */
+  actor: z.object({ id: z.string(), email: z.string() }).nullable(),
+  // Strings rather than the enums: a client must still read entries written by a newer API.
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  /** What changed (names, roles, field lists); never a secret. */
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
