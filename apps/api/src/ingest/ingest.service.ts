@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { RtmpError, RtmpServer, type ServerSession } from '@fanout/rtmp';
@@ -13,6 +14,14 @@ export interface IngestStatus {
   listening: boolean;
   port: number;
   connections: number;
+}
+
+/** Lifecycle of live streams, for the live-status, history and metrics services. */
+export interface IngestEvents {
+  /** A stream went live: its restreamer now emits 'stats', 'destinationState', 'ingest' and 'ended'. */
+  started: [streamId: string, restreamer: StreamRestreamer];
+  /** The stream's restreamer was released (grace window over, or shutdown). */
+  released: [streamId: string];
 }
 
 /** Bad stream keys from one address: this many per window, then every publish from it is refused. */
@@ -38,6 +47,8 @@ export class IngestService implements OnApplicationShutdown {
   private readonly log: Logger;
   private readonly restreamers = new Map<string, StreamRestreamer>();
   private readonly badKeys = new SlidingWindowLimiter(BAD_KEY_LIMIT, 10_000);
+  /** 'started' when a stream goes live, 'released' when its restreamer is gone. */
+  readonly events = new EventEmitter<IngestEvents>();
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -126,9 +137,13 @@ export class IngestService implements OnApplicationShutdown {
         restreamer = created;
         this.restreamers.set(streamId, created);
         created.on('ended', () => {
-          if (this.restreamers.get(streamId) === created) this.restreamers.delete(streamId);
+          if (this.restreamers.get(streamId) === created) {
+            this.restreamers.delete(streamId);
+            this.events.emit('released', streamId);
+          }
           void created.close();
         });
+        this.events.emit('started', streamId, created);
       }
     } else {
       log.info({ streamId }, 'publisher takes over the live stream');
@@ -163,6 +178,7 @@ export class IngestService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // Unpublish every destination cleanly so the platforms end their broadcasts, then stop listening.
     await Promise.allSettled([...this.restreamers.values()].map((r) => r.close()));
+    for (const streamId of this.restreamers.keys()) this.events.emit('released', streamId);
     this.restreamers.clear();
     await Promise.all([this.server?.close(), this.tlsServer?.close()]);
     this.server = this.tlsServer = undefined;
