@@ -1,5 +1,5 @@
 import { MediaTagError, need } from './errors';
-import { AUDIO_PACKET_TYPE_MULTITRACK, type MultitrackType, multitrackType, readModEx } from './ex-header';
+import { AUDIO_PACKET_TYPE_MULTITRACK, type MultitrackType, multitrackType, readModEx, readTrackHeader } from './ex-header';
 import { type AudioCodec, LEGACY_SOUND_FORMATS, audioCodecFromFourCc, readFourCc } from './fourcc';
 
 /**
@@ -137,26 +137,9 @@ function parseEnhanced(data: Buffer, first: number): AudioTagInfo {
 
   const tracks: AudioTrack[] = [];
   do {
-    let trackFourCc = fourCc as string;
-    let trackId = 0;
-    let end = data.length;
-    if (multitrack !== undefined) {
-      if (multitrack === 'many-tracks-many-codecs') {
-        need(data, pos, 4, 'audio track FourCC');
-        trackFourCc = readFourCc(data, pos);
-        pos += 4;
-      }
-      need(data, pos, 1, 'audio track id');
-      trackId = data[pos] as number;
-      pos += 1;
-      if (multitrack !== 'one-track') {
-        need(data, pos, 3, 'audio track size');
-        const size = ((data[pos] as number) << 16) | ((data[pos + 1] as number) << 8) | (data[pos + 2] as number);
-        pos += 3;
-        need(data, pos, size, 'audio track');
-        end = pos + size;
-      }
-    }
+    const track = readTrackHeader(data, pos, multitrack, fourCc, 'audio');
+    const { fourCc: trackFourCc, trackId, end } = track;
+    pos = track.start;
     const t: AudioTrack = { trackId, codec: audioCodecFromFourCc(trackFourCc), fourCc: trackFourCc, ...view(data, pos, end) };
     if (packetType === 'multichannel-config') t.multichannelConfig = parseMultichannelConfig(t.payload);
     tracks.push(t);

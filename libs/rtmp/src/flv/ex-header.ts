@@ -1,4 +1,5 @@
 import { MediaTagError, need } from './errors';
+import { readFourCc } from './fourcc';
 
 /** Enhanced RTMP AvMultitrackType, shared by audio and video. */
 export type MultitrackType = 'one-track' | 'many-tracks' | 'many-tracks-many-codecs';
@@ -64,4 +65,46 @@ export function multitrackType(value: number, what: string): MultitrackType {
   const type = MULTITRACK_TYPES[value];
   if (type === undefined) throw new MediaTagError('UNSUPPORTED', `${what}: reserved multitrack type ${value}`);
   return type;
+}
+
+export interface TrackHeader {
+  fourCc: string;
+  trackId: number;
+  /** Offset of the track's body. */
+  start: number;
+  /** End of the track's body (the tag's end unless the multitrack type sizes each track). */
+  end: number;
+}
+
+/**
+ * Reads one track header of an Enhanced RTMP audio or video tag at `pos`: the per-track FourCC
+ * (many-tracks-many-codecs), the track id and the 24-bit track size (all but one-track). A tag
+ * without multitrack is one track spanning the rest of the tag.
+ */
+export function readTrackHeader(
+  data: Uint8Array,
+  pos: number,
+  multitrack: MultitrackType | undefined,
+  tagFourCc: string | undefined,
+  what: 'audio' | 'video',
+): TrackHeader {
+  const header: TrackHeader = { fourCc: tagFourCc as string, trackId: 0, start: pos, end: data.length };
+  if (multitrack === undefined) return header;
+  if (multitrack === 'many-tracks-many-codecs') {
+    need(data, pos, 4, `${what} track FourCC`);
+    header.fourCc = readFourCc(data, pos);
+    pos += 4;
+  }
+  need(data, pos, 1, `${what} track id`);
+  header.trackId = data[pos] as number;
+  pos += 1;
+  if (multitrack !== 'one-track') {
+    need(data, pos, 3, `${what} track size`);
+    const size = readUInt24(data, pos);
+    pos += 3;
+    need(data, pos, size, `${what} track`);
+    header.end = pos + size;
+  }
+  header.start = pos;
+  return header;
 }

@@ -1,5 +1,5 @@
 import { MediaTagError, need } from './errors';
-import { type MultitrackType, VIDEO_PACKET_TYPE_MULTITRACK, multitrackType, readInt24, readModEx, readUInt24 } from './ex-header';
+import { type MultitrackType, VIDEO_PACKET_TYPE_MULTITRACK, multitrackType, readInt24, readModEx, readTrackHeader } from './ex-header';
 import { LEGACY_VIDEO_CODEC_IDS, type VideoCodec, readFourCc, videoCodecFromFourCc } from './fourcc';
 
 export type VideoFrameType = 'keyframe' | 'inter' | 'disposable-inter' | 'generated-keyframe' | 'command' | 'reserved';
@@ -145,26 +145,9 @@ function parseEnhanced(data: Buffer, first: number): VideoTagInfo {
   const withCtoPacket = packetTypeId === 1;
   const tracks: VideoTrack[] = [];
   do {
-    let trackFourCc = fourCc as string;
-    let trackId = 0;
-    let end = data.length;
-    if (multitrack !== undefined) {
-      if (multitrack === 'many-tracks-many-codecs') {
-        need(data, pos, 4, 'video track FourCC');
-        trackFourCc = readFourCc(data, pos);
-        pos += 4;
-      }
-      need(data, pos, 1, 'video track id');
-      trackId = data[pos] as number;
-      pos += 1;
-      if (multitrack !== 'one-track') {
-        need(data, pos, 3, 'video track size');
-        const size = readUInt24(data, pos);
-        pos += 3;
-        need(data, pos, size, 'video track');
-        end = pos + size;
-      }
-    }
+    const header = readTrackHeader(data, pos, multitrack, fourCc, 'video');
+    const { fourCc: trackFourCc, trackId, end } = header;
+    pos = header.start;
     let compositionTimeMs = 0;
     if (withCtoPacket && FOURCCS_WITH_CTO.has(trackFourCc)) {
       if (pos + 3 > end) throw new MediaTagError('TRUNCATED', 'video tag: composition time offset cut short');
