@@ -33,22 +33,35 @@ function assertMessage(message: OutgoingMessage): void {
 export function serialiseMessage(message: OutgoingMessage, chunkSize: number = DEFAULT_CHUNK_SIZE): Buffer {
   assertChunkSize(chunkSize);
   assertMessage(message);
-  const { csid, payload } = message;
-  const timestamp = message.timestamp >>> 0;
-  const extended = timestamp >= EXTENDED_TIMESTAMP;
-  const basic = basicHeaderSize(csid);
-  const ext = extended ? 4 : 0;
-  const length = payload.length;
-  const chunks = length === 0 ? 1 : Math.ceil(length / chunkSize);
-  const out = Buffer.allocUnsafe(basic + 11 + ext + length + (chunks - 1) * (basic + ext));
+  return writeChunks(message, 0, message.timestamp >>> 0, chunkSize);
+}
 
-  let o = writeBasicHeader(out, 0, 0, csid);
-  out.writeUIntBE(extended ? EXTENDED_TIMESTAMP : timestamp, o, 3);
-  out.writeUIntBE(length, o + 3, 3);
-  out[o + 6] = message.type;
-  out.writeUInt32LE(message.streamId >>> 0, o + 7);
-  o += 11;
-  if (extended) o = out.writeUInt32BE(timestamp, o);
+const HEADER_SIZES = [11, 7, 3, 0] as const;
+
+/**
+ * One message as chunks in a single Buffer: the first chunk with a header of format `fmt`
+ * carrying `field` (the absolute timestamp for format 0, the delta otherwise), then format 3
+ * continuation chunks that repeat the extended timestamp field when there is one.
+ */
+function writeChunks(message: OutgoingMessage, fmt: 0 | 1 | 2 | 3, field: number, chunkSize: number): Buffer {
+  const { csid, payload } = message;
+  const length = payload.length;
+  const extended = field >= EXTENDED_TIMESTAMP;
+  const ext = extended ? 4 : 0;
+  const basic = basicHeaderSize(csid);
+  const headerSize = HEADER_SIZES[fmt];
+  const chunks = length === 0 ? 1 : Math.ceil(length / chunkSize);
+  const out = Buffer.allocUnsafe(basic + headerSize + ext + length + (chunks - 1) * (basic + ext));
+
+  let o = writeBasicHeader(out, 0, fmt, csid);
+  if (fmt <= 2) out.writeUIntBE(extended ? EXTENDED_TIMESTAMP : field, o, 3);
+  if (fmt <= 1) {
+    out.writeUIntBE(length, o + 3, 3);
+    out[o + 6] = message.type;
+  }
+  if (fmt === 0) out.writeUInt32LE(message.streamId >>> 0, o + 7);
+  o += headerSize;
+  if (extended) o = out.writeUInt32BE(field, o);
 
   let sent = 0;
   for (;;) {
@@ -58,7 +71,7 @@ export function serialiseMessage(message: OutgoingMessage, chunkSize: number = D
     sent += n;
     if (sent >= length) break;
     o = writeBasicHeader(out, o, 3, csid);
-    if (extended) o = out.writeUInt32BE(timestamp, o);
+    if (extended) o = out.writeUInt32BE(field, o);
   }
   return out;
 }
@@ -110,7 +123,7 @@ export class ChunkEncoder {
     const prev = this.streams.get(csid);
     const delta = prev ? timestamp - prev.timestamp : -1;
 
-    let fmt: number;
+    let fmt: 0 | 1 | 2 | 3;
     let field: number;
     if (!prev || message.streamId !== prev.streamId || delta < 0) {
       fmt = 0;
@@ -125,34 +138,7 @@ export class ChunkEncoder {
       fmt = 3;
       field = delta;
     }
-    const extended = field >= EXTENDED_TIMESTAMP;
-    const ext = extended ? 4 : 0;
-    const basic = basicHeaderSize(csid);
-    const headerSize = [11, 7, 3, 0][fmt]!;
-    const chunkSize = this.chunkSizeValue;
-    const chunks = length === 0 ? 1 : Math.ceil(length / chunkSize);
-    const out = Buffer.allocUnsafe(basic + headerSize + ext + length + (chunks - 1) * (basic + ext));
-
-    let o = writeBasicHeader(out, 0, fmt, csid);
-    if (fmt <= 2) out.writeUIntBE(extended ? EXTENDED_TIMESTAMP : field, o, 3);
-    if (fmt <= 1) {
-      out.writeUIntBE(length, o + 3, 3);
-      out[o + 6] = message.type;
-    }
-    if (fmt === 0) out.writeUInt32LE(message.streamId >>> 0, o + 7);
-    o += headerSize;
-    if (extended) o = out.writeUInt32BE(field, o);
-
-    let sent = 0;
-    for (;;) {
-      const n = Math.min(chunkSize, length - sent);
-      out.set(payload.subarray(sent, sent + n), o);
-      o += n;
-      sent += n;
-      if (sent >= length) break;
-      o = writeBasicHeader(out, o, 3, csid);
-      if (extended) o = out.writeUInt32BE(field, o);
-    }
+    const out = writeChunks(message, fmt, field, this.chunkSizeValue);
 
     this.streams.set(csid, {
       timestamp,
