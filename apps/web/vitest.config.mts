@@ -4,7 +4,8 @@ import { workspaceVitest } from '../../vitest.shared.mjs';
 
 const base = workspaceVitest(import.meta.dirname, {
   environment: 'jsdom',
-  include: ['**/*.spec.{ts,tsx}'],
+  // Unit and component specs, plus the browser end-to-end suite (real platform, chromium, ffmpeg).
+  include: ['**/*.spec.{ts,tsx}', 'test/e2e/**/*.e2e.spec.ts'],
   exclude: ['node_modules/**', '.next/**'],
   setupFiles: ['./vitest.setup.ts'],
 });

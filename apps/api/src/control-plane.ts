@@ -13,13 +13,14 @@ import { StreamsService } from './streams/streams.service';
 import { UserAdminRepository } from './users/user-admin.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { LIVE_CONTROLLERS, LIVE_PROVIDERS } from './live/live.providers';
 
 /**
  * Streams, destinations, users, platforms and the audit log. Registered in AppModule itself
  * (not a module of their own) because the services apply changes through IngestService,
  * which AppModule provides.
  */
-export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController];
+export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS];
 
 export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   AuditRepository,
@@ -31,4 +32,5 @@ export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   DestinationsService,
   UserAdminRepository,
   UsersService,
+  ...LIVE_PROVIDERS,
 ];

@@ -27,6 +27,8 @@ interface Route {
   /** Which fixtures the path needs (made fresh for every caller). */
   needs?: (keyof Fixture)[];
   body?: () => unknown;
+  /** A response that never ends (Server-Sent Events): read the status, then hang up. */
+  stream?: true;
   expected: Record<Who, number>;
 }
 
@@ -55,6 +57,10 @@ const ROUTES: Route[] = [
   },
   { method: 'PATCH', path: '/api/destinations/:destinationId', needs: ['destinationId'], body: () => ({ enabled: false }), expected: ownStream(200) },
   { method: 'DELETE', path: '/api/destinations/:destinationId', needs: ['destinationId'], expected: ownStream(204) },
+  { method: 'GET', path: '/api/streams/:streamId/status', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'GET', path: '/api/streams/:streamId/events', needs: ['streamId'], stream: true, expected: ownStream(200) },
+  { method: 'GET', path: '/api/streams/:streamId/sessions', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'GET', path: '/api/streams/:streamId/metrics', needs: ['streamId'], expected: ownStream(200) },
   { method: 'GET', path: '/api/users', expected: staffOnly(200) },
   { method: 'POST', path: '/api/users', body: () => ({ email: `new${next()}@example.com`, password: 'new user password', role: 'member' }), expected: staffOnly(201) },
   { method: 'PATCH', path: '/api/users/:userId', needs: ['userId'], body: () => ({ role: 'admin' }), expected: staffOnly(200) },
@@ -95,6 +101,12 @@ describe('authorization matrix', () => {
     const ids = await fixture(route.needs ?? []);
     const path = route.path.replace(/:(\w+)/g, (_, name: keyof Fixture) => ids[name]!);
     const body = route.body?.();
+    if (route.stream) {
+      const controller = new AbortController();
+      const res = await fetch(`${api.url}${path}`, { headers: who === 'anonymous' ? {} : { cookie: team[who].cookie }, signal: controller.signal });
+      controller.abort();
+      return { method: route.method, path, status: res.status, headers: res.headers, text: '', body: undefined, setCookies: [] };
+    }
     if (who === 'anonymous') return client.request(route.method, path, { json: body, sameOrigin: true });
     return team[who].call(route.method, path, body);
   }
@@ -116,7 +128,7 @@ describe('authorization matrix', () => {
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
       .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens)/.test(r));
-    expect(mapped).toHaveLength(19);
+    expect(mapped).toHaveLength(23);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 

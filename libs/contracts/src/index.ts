@@ -9,3 +9,5 @@ export * from './streams';
 export * from './destinations';
 export * from './users';
 export * from './audit';
+export * from './metrics';
+export * from './history';

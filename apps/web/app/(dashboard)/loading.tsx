@@ -1,9 +1,8 @@
 import { card } from '@/components/ui';
 
-function SkeletonCard({ label }: { label: string }) {
+function SkeletonCard() {
   return (
     <div className={card}>
-      <span className="sr-only">Loading {label}…</span>
       <div aria-hidden="true" className="animate-pulse space-y-3">
         <div className="h-4 w-32 rounded bg-zinc-200 dark:bg-zinc-800" />
         <div className="h-3 w-full rounded bg-zinc-200 dark:bg-zinc-800" />
@@ -17,10 +16,11 @@ function SkeletonCard({ label }: { label: string }) {
 export default function Loading() {
   return (
     <div className="space-y-6" role="status" aria-live="polite">
+      <span className="sr-only">Loading…</span>
       <div aria-hidden="true" className="h-7 w-40 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
       <div className="grid gap-6 lg:grid-cols-2">
-        <SkeletonCard label="system status" />
-        <SkeletonCard label="OBS setup" />
+        <SkeletonCard />
+        <SkeletonCard />
       </div>
     </div>
   );

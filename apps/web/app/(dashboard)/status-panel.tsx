@@ -92,7 +92,7 @@ export function StatusPanel({ health, error, loading, onRetry }: StatusPanelProp
 
       {health && !error && health.rtmp.status === 'ok' && health.rtmp.connections === 0 ? (
         <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Nothing is publishing yet. Point OBS at the server URL in “OBS setup” to go live.
+          Nothing is publishing yet. Open a stream for its server URL and key, and point OBS at them to go live.
         </p>
       ) : null}
     </section>

@@ -1,0 +1,207 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { DestinationStateEvent, IngestEvent, IngestFacts, StreamRestreamer, StreamStats } from '@fanout/restream';
+import { Clock } from '../common/clock';
+import { isPrismaError } from '../common/prisma-errors';
+import { IngestService } from '../ingest/ingest.service';
+import { LOGGER, type Logger } from '../logging/logger';
+import { HistoryRepository, type SessionFacts } from './history.repository';
+
+/** Running averages of one session, from the engine's per-second stats while the publisher is live. */
+export class SessionAverages {
+  private bitrateSum = 0;
+  private fpsSum = 0;
+  private ticks = 0;
+  private peak = 0;
+
+  add(bitrateKbps: number, fps: number): void {
+    this.bitrateSum += bitrateKbps;
+    this.fpsSum += fps;
+    this.peak = Math.max(this.peak, bitrateKbps);
+    this.ticks += 1;
+  }
+
+  summary(): { avgBitrateKbps: number | null; peakBitrateKbps: number | null; fps: number | null } {
+    if (this.ticks === 0) return { avgBitrateKbps: null, peakBitrateKbps: null, fps: null };
+    return { avgBitrateKbps: Math.round(this.bitrateSum / this.ticks), peakBitrateKbps: Math.round(this.peak), fps: Math.round((this.fpsSum / this.ticks) * 10) / 10 };
+  }
+}
+
+export function sessionFacts(facts: IngestFacts): SessionFacts {
+  return { videoCodec: facts.video?.codec ?? null, audioCodec: facts.audio?.codec ?? null, width: facts.video?.width ?? null, height: facts.video?.height ?? null };
+}
+
+const sameFacts = (a: SessionFacts, b: SessionFacts) => a.videoCodec === b.videoCodec && a.audioCodec === b.audioCodec && a.width === b.width && a.height === b.height;
+
+interface Tracked {
+  restreamer: StreamRestreamer;
+  off: () => void;
+  /** Id of the open session (resolved once its row exists), undefined between sessions. */
+  session: Promise<string | undefined> | undefined;
+  averages: SessionAverages;
+  facts: SessionFacts;
+  /** Writes of one stream run in order: a session row exists before it is updated or closed. */
+  chain: Promise<void>;
+}
+
+/**
+ * Records publish history: an IngestSession when a stream goes live (codecs and resolution
+ * filled in as the engine learns them), closed with its end reason and averages when the
+ * stream ends or its restreamer is released; and a DestinationEvent row per destination
+ * state change. A publisher coming back within the grace window continues the same session.
+ * Database failures are logged, never thrown into the engine.
+ */
+@Injectable()
+export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
+  private readonly log: Logger;
+  private readonly tracked = new Map<string, Tracked>();
+  /** Chains with writes still running, including those of streams already released. */
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly history: HistoryRepository,
+    private readonly clock: Clock,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'history' });
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.ingest.events.on('started', this.onStarted);
+    this.ingest.events.on('released', this.onReleased);
+    const orphans = await this.history.closeOrphans().catch((error: Error) => {
+      this.log.error({ err: error }, 'could not close sessions left open by a previous run');
+      return 0;
+    });
+    if (orphans > 0) this.log.warn({ sessions: orphans }, 'closed sessions left open by a previous run');
+  }
+
+  /** Closes open sessions (`shutdown`) and waits for every pending write. */
+  async onModuleDestroy(): Promise<void> {
+    this.ingest.events.off('started', this.onStarted);
+    this.ingest.events.off('released', this.onReleased);
+    for (const [streamId, tracked] of this.tracked) {
+      this.closeSession(streamId, tracked, 'shutdown');
+      tracked.off();
+    }
+    await this.idle();
+    this.tracked.clear();
+  }
+
+  /** Resolves when every write queued so far is done (tests wait on this). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** Streams with listeners on their restreamer (for leak checks). */
+  get trackedStreams(): number {
+    return this.tracked.size;
+  }
+
+  private readonly onStarted = (streamId: string, restreamer: StreamRestreamer): void => {
+    this.onReleased(streamId); // a previous restreamer's leftovers, should there be any
+    const onIngest = (event: IngestEvent) => this.onIngest(streamId, event);
+    const onStats = (stats: StreamStats) => this.onStats(streamId, stats);
+    const onState = (change: DestinationStateEvent) => this.onState(streamId, change);
+    restreamer.on('ingest', onIngest);
+    restreamer.on('stats', onStats);
+    restreamer.on('destinationState', onState);
+    this.tracked.set(streamId, {
+      restreamer,
+      off: () => {
+        restreamer.off('ingest', onIngest);
+        restreamer.off('stats', onStats);
+        restreamer.off('destinationState', onState);
+      },
+      session: undefined,
+      averages: new SessionAverages(),
+      facts: sessionFacts(restreamer.ingestFacts),
+      chain: Promise.resolve(),
+    });
+  };
+
+  private readonly onReleased = (streamId: string): void => {
+    const tracked = this.tracked.get(streamId);
+    if (!tracked) return;
+    tracked.off();
+    this.closeSession(streamId, tracked, 'released');
+    this.tracked.delete(streamId);
+  };
+
+  private onIngest(streamId: string, event: IngestEvent): void {
+    const tracked = this.tracked.get(streamId);
+    if (!tracked) return;
+    if (event.state === 'live' && event.reason === undefined) {
+      // A fresh start (a reconnect within the grace window carries a reason and continues).
+      this.closeSession(streamId, tracked, 'replaced');
+      tracked.averages = new SessionAverages();
+      tracked.facts = sessionFacts(event.facts);
+      const facts = tracked.facts;
+      const startedAt = this.clock.now();
+      tracked.session = this.enqueueValue(streamId, tracked, () => this.history.createSession(streamId, startedAt, facts));
+    } else if (event.state === 'ended') {
+      this.closeSession(streamId, tracked, event.reason ?? 'ended');
+    }
+    if (event.state !== 'ended') this.updateFacts(streamId, tracked, sessionFacts(event.facts));
+  }
+
+  private onStats(streamId: string, stats: StreamStats): void {
+    const tracked = this.tracked.get(streamId);
+    if (!tracked || tracked.session === undefined) return;
+    if (stats.ingest.state === 'live') tracked.averages.add(stats.ingest.bitrateKbps, stats.ingest.fps);
+    if (stats.ingest.state !== 'idle') this.updateFacts(streamId, tracked, sessionFacts(stats.ingest));
+  }
+
+  private onState(streamId: string, change: DestinationStateEvent): void {
+    const tracked = this.tracked.get(streamId);
+    if (!tracked) return;
+    const at = this.clock.now();
+    this.enqueue(streamId, tracked, async () => {
+      try {
+        await this.history.addDestinationEvent({ streamId, destinationId: change.destinationId, at, fromState: change.from, toState: change.to, reason: change.reason ?? null, message: change.message ?? null });
+      } catch (error) {
+        // The destination (or stream) was deleted meanwhile: its history went with it.
+        if (!isPrismaError(error, 'P2003')) throw error;
+      }
+    });
+  }
+
+  private updateFacts(streamId: string, tracked: Tracked, facts: SessionFacts): void {
+    if (tracked.session === undefined || sameFacts(facts, tracked.facts)) return;
+    tracked.facts = facts;
+    const session = tracked.session;
+    this.enqueue(streamId, tracked, async () => {
+      const id = await session;
+      if (id) await this.history.updateFacts(id, facts);
+    });
+  }
+
+  private closeSession(streamId: string, tracked: Tracked, reason: string): void {
+    const session = tracked.session;
+    if (session === undefined) return;
+    tracked.session = undefined;
+    const summary = { endedAt: this.clock.now(), endReason: reason, ...tracked.averages.summary() };
+    this.enqueue(streamId, tracked, async () => {
+      const id = await session;
+      if (id) await this.history.closeSession(id, summary);
+    });
+  }
+
+  private enqueue(streamId: string, tracked: Tracked, write: () => Promise<void>): void {
+    const chain = tracked.chain.then(write).catch((error: Error) => this.log.error({ err: error, streamId }, 'could not record stream history'));
+    tracked.chain = chain;
+    this.pending.add(chain);
+    void chain.finally(() => this.pending.delete(chain));
+  }
+
+  private enqueueValue<T>(streamId: string, tracked: Tracked, write: () => Promise<T>): Promise<T | undefined> {
+    let result: Promise<T | undefined> = Promise.resolve(undefined);
+    this.enqueue(streamId, tracked, async () => {
+      const value = write();
+      result = value;
+      await value;
+    });
+    // Resolves after the queued write ran: the value, or undefined when it failed.
+    return tracked.chain.then(() => result.catch(() => undefined));
+  }
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+
+export interface SessionFacts {
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface SessionSummary {
+  endedAt: Date;
+  endReason: string;
+  avgBitrateKbps: number | null;
+  peakBitrateKbps: number | null;
+  fps: number | null;
+}
+
+export interface DestinationEventInput {
+  streamId: string;
+  destinationId: string;
+  at: Date;
+  fromState: string;
+  toState: string;
+  reason: string | null;
+  message: string | null;
+}
+
+export interface SessionRow extends SessionFacts {
+  id: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  endReason: string | null;
+  fps: number | null;
+  avgBitrateKbps: number | null;
+  peakBitrateKbps: number | null;
+}
+
+export interface TimelineRow {
+  at: Date;
+  destinationId: string;
+  fromState: string;
+  toState: string;
+  reason: string | null;
+  message: string | null;
+  destination: { name: string };
+}
+
+/** Publish sessions and destination state changes. */
+@Injectable()
+export class HistoryRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async createSession(streamId: string, startedAt: Date, facts: SessionFacts): Promise<string> {
+    return (await this.prisma.client.ingestSession.create({ data: { streamId, startedAt, ...facts }, select: { id: true } })).id;
+  }
+
+  async updateFacts(id: string, facts: SessionFacts): Promise<void> {
+    await this.prisma.client.ingestSession.updateMany({ where: { id }, data: facts });
+  }
+
+  /** Only a session still open is closed (a second close changes nothing). */
+  async closeSession(id: string, summary: SessionSummary): Promise<void> {
+    await this.prisma.client.ingestSession.updateMany({ where: { id, endedAt: null }, data: summary });
+  }
+
+  async addDestinationEvent(event: DestinationEventInput): Promise<void> {
+    await this.prisma.client.destinationEvent.create({ data: event, select: { id: true } });
+  }
+
+  /**
+   * Sessions left open by a process that died: ended at their stream's last ingest sample
+   * (or at their start when there is none), reason `server-restart`. Returns how many.
+   */
+  closeOrphans(): Promise<number> {
+    return this.prisma.client.$executeRaw`
+      UPDATE ingest_sessions s
+         SET ended_at = COALESCE((SELECT max(m.at) FROM metric_samples m
+                                   WHERE m.stream_id = s.stream_id AND m.destination_id IS NULL AND m.at >= s.started_at), s.started_at),
+             end_reason = 'server-restart'
+       WHERE s.ended_at IS NULL`;
+  }
+
+  sessions(streamId: string, limit: number): Promise<SessionRow[]> {
+    return this.prisma.client.ingestSession.findMany({
+      where: { streamId },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+      select: { id: true, startedAt: true, endedAt: true, endReason: true, videoCodec: true, audioCodec: true, width: true, height: true, fps: true, avgBitrateKbps: true, peakBitrateKbps: true },
+    });
+  }
+
+  /** A stream's destination changes in [from, to], oldest first, bounded. */
+  timeline(streamId: string, from: Date, to: Date, max = 10_000): Promise<TimelineRow[]> {
+    return this.prisma.client.destinationEvent.findMany({
+      where: { streamId, at: { gte: from, lte: to } },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      take: max,
+      select: { at: true, destinationId: true, fromState: true, toState: true, reason: true, message: true, destination: { select: { name: true } } },
+    });
+  }
+}

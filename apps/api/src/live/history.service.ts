@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { DestinationState, IngestSession } from '@fanout/contracts';
+import type { User } from '../auth/auth.types';
+import { Clock } from '../common/clock';
+import { HistoryRepository, type SessionRow, type TimelineRow } from './history.repository';
+import { StreamAccess } from './stream-access.service';
+
+/** `GET /api/streams/:id/sessions`: publish history, newest first, each with its destination timeline. */
+@Injectable()
+export class HistoryService {
+  constructor(
+    private readonly access: StreamAccess,
+    private readonly history: HistoryRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async sessions(user: User, streamId: string, limit: number): Promise<IngestSession[]> {
+    await this.access.visible(user, streamId);
+    const rows = await this.history.sessions(streamId, limit);
+    if (rows.length === 0) return [];
+    const now = this.clock.now();
+    const from = rows[rows.length - 1]!.startedAt;
+    const to = rows.some((r) => r.endedAt === null) ? now : new Date(Math.max(...rows.map((r) => r.endedAt!.getTime())));
+    const events = await this.history.timeline(streamId, from, to);
+    return rows.map((row) => toSession(row, events, now));
+  }
+}
+
+/** One session in the contract's shape; `events` are the stream's, oldest first. */
+export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date): IngestSession {
+  const end = row.endedAt ?? now;
+  return {
+    id: row.id,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    durationS: Math.max(0, Math.round((end.getTime() - row.startedAt.getTime()) / 100) / 10),
+    endReason: row.endReason,
+    live: row.endedAt === null,
+    video: row.videoCodec === null ? null : { codec: row.videoCodec, width: row.width, height: row.height },
+    audio: row.audioCodec === null ? null : { codec: row.audioCodec },
+    avgBitrateKbps: row.avgBitrateKbps,
+    peakBitrateKbps: row.peakBitrateKbps,
+    avgFps: row.fps,
+    timeline: events
+      .filter((e) => e.at >= row.startedAt && e.at <= end)
+      .map((e) => ({
+        at: e.at.toISOString(),
+        destinationId: e.destinationId,
+        destinationName: e.destination.name,
+        from: e.fromState as DestinationState,
+        to: e.toState as DestinationState,
+        reason: e.reason,
+        message: e.message,
+      })),
+  };
+}

@@ -1,0 +1,127 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StreamStatus } from '@fanout/contracts';
+import type { StreamRestreamer, StreamStats } from '@fanout/restream';
+import { FakeClock, strictFake } from '../../test/support/strict-fake';
+import { capturedLogger } from '../../test/support/logs';
+import type { IngestService } from '../ingest/ingest.service';
+import { LiveEventHub } from './live-event-hub';
+import { LiveEventsService } from './live-events.service';
+import type { LiveStatusService } from './live-status.service';
+import type { StreamAccess } from './stream-access.service';
+import { idleStatus } from './status-mapper';
+
+const STREAM = '00000000-0000-4000-8000-000000000001';
+
+function setUp() {
+  const events = new EventEmitter();
+  let restreamer: StreamRestreamer | undefined;
+  let live = false;
+  const ingest = strictFake<IngestService>('IngestService', {
+    events: events as IngestService['events'],
+    restreamer: () => restreamer,
+    stats: () => (live ? ({} as StreamStats) : undefined),
+  });
+  const statusCalls: string[] = [];
+  const status = strictFake<LiveStatusService>('LiveStatusService', {
+    current: async (id: string): Promise<StreamStatus> => {
+      statusCalls.push(id);
+      return idleStatus(id, [], new Date('2026-11-21T12:00:00Z'));
+    },
+  });
+  const access = strictFake<StreamAccess>('StreamAccess', {});
+  const hub = new LiveEventHub(ingest);
+  hub.onModuleInit();
+  const service = new LiveEventsService(access, status, hub, ingest, new FakeClock() as never, capturedLogger().logger, { liveStatusMs: 1_000, idleStatusMs: 5_000, pingMs: 15_000 });
+  const out: string[] = [];
+  const sink = { write: (chunk: string) => out.push(chunk) };
+  return {
+    service,
+    hub,
+    events,
+    sink,
+    out,
+    statusCalls,
+    setLive(value: boolean) {
+      live = value;
+    },
+    goLive() {
+      const r = new EventEmitter() as unknown as StreamRestreamer;
+      restreamer = r;
+      live = true;
+      events.emit('started', STREAM, r);
+      return r;
+    },
+    release() {
+      restreamer = undefined;
+      live = false;
+      events.emit('released', STREAM);
+    },
+  };
+}
+
+const names = (out: string[]) => out.map((c) => (c.startsWith(':') ? c.trim() : c.startsWith('retry') ? c.trim() : /^event: (\w+)/.exec(c)?.[1]));
+
+describe('LiveEventsService', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends retry and a status at once, then status every 5 s while idle and a ping every 15 s', async () => {
+    const t = setUp();
+    const stop = t.service.stream(STREAM, t.sink);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names(t.out)).toEqual(['retry: 3000', 'status']);
+    expect(t.out[1]).toMatch(/^event: status\ndata: \{.*\}\n\n$/);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(names(t.out)).toEqual(['retry: 3000', 'status', 'status', 'status', 'status', ': ping']);
+    stop();
+  });
+
+  it('sends status every second while live, and state and ingest events as they happen', async () => {
+    const t = setUp();
+    const stop = t.service.stream(STREAM, t.sink);
+    await vi.advanceTimersByTimeAsync(0);
+    const restreamer = t.goLive();
+    restreamer.emit('ingest', { state: 'live', facts: { video: null, audio: null, audioPresent: false, encoder: 'x' } });
+    restreamer.emit('destinationState', { destinationId: 'd1', from: 'idle', to: 'connecting' });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(names(t.out)).toEqual(['retry: 3000', 'status', 'ingest', 'state', 'status', 'status', 'status', 'status']);
+    expect(t.out.find((c) => c.startsWith('event: state'))).toBe('event: state\ndata: {"destinationId":"d1","from":"idle","to":"connecting","at":"2026-11-21T12:00:00.000Z"}\n\n');
+    stop();
+  });
+
+  it('stops every timer and listener when the client leaves, and writes nothing after', async () => {
+    const t = setUp();
+    const stop = t.service.stream(STREAM, t.sink);
+    const restreamer = t.goLive();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(t.hub.subscriberCount(STREAM)).toBe(1);
+    expect(restreamer.listenerCount('destinationState')).toBe(1);
+    stop();
+    stop(); // twice is harmless
+    const written = t.out.length;
+    expect(t.hub.subscriberCount()).toBe(0);
+    expect(restreamer.listenerCount('destinationState')).toBe(0);
+    expect(restreamer.listenerCount('ingest')).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    restreamer.emit('destinationState', { destinationId: 'd1', from: 'live', to: 'idle' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(t.out.length).toBe(written);
+  });
+
+  it('follows the stream across release and a new restreamer', async () => {
+    const t = setUp();
+    const stop = t.service.stream(STREAM, t.sink);
+    const first = t.goLive();
+    t.release();
+    expect(first.listenerCount('ingest')).toBe(0);
+    const second = t.goLive();
+    expect(second.listenerCount('ingest')).toBe(1);
+    second.emit('destinationState', { destinationId: 'd2', from: 'idle', to: 'connecting' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names(t.out)).toContain('state');
+    stop();
+    expect(second.listenerCount('ingest')).toBe(0);
+    expect(t.events.listenerCount('started')).toBe(1); // only the hub's own, whatever the clients did
+  });
+});

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { StreamStatus } from '@fanout/contracts';
+import type { User } from '../auth/auth.types';
+import { Clock } from '../common/clock';
+import { IngestService } from '../ingest/ingest.service';
+import { LiveRepository } from './live.repository';
+import { idleStatus, statusFromStats } from './status-mapper';
+import { StreamAccess } from './stream-access.service';
+
+/** `GET /api/streams/:id/status`: the engine's live statistics, or the configured destinations when idle. */
+@Injectable()
+export class LiveStatusService {
+  constructor(
+    private readonly access: StreamAccess,
+    private readonly ingest: IngestService,
+    private readonly live: LiveRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async status(user: User, streamId: string): Promise<StreamStatus> {
+    await this.access.visible(user, streamId);
+    return this.current(streamId);
+  }
+
+  /** No access check: for callers that did it already (the events stream). */
+  async current(streamId: string): Promise<StreamStatus> {
+    const stats = this.ingest.stats(streamId);
+    if (stats) return statusFromStats(stats);
+    return idleStatus(streamId, await this.live.destinations(streamId), this.clock.now());
+  }
+}

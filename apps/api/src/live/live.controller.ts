@@ -1,0 +1,37 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { sessionsQuerySchema, type IngestSession, type StreamStatus, type User } from '@fanout/contracts';
+import { CurrentUser } from '../auth/decorators';
+import { zodDto } from '../common/zod-dto';
+import { HistoryService } from './history.service';
+import { LiveEventsService } from './live-events.service';
+import { LiveStatusService } from './live-status.service';
+
+export class SessionsQueryDto extends zodDto(sessionsQuerySchema) {}
+
+/** Live status, the live events stream and publish history of a stream. Foreign ids are 404. */
+@Controller('streams')
+export class LiveController {
+  constructor(
+    private readonly status: LiveStatusService,
+    private readonly events: LiveEventsService,
+    private readonly history: HistoryService,
+  ) {}
+
+  @Get(':id/status')
+  get(@CurrentUser() user: User, @Param('id') id: string): Promise<StreamStatus> {
+    return this.status.status(user, id);
+  }
+
+  /** Server-Sent Events: `status` (1 s live, 5 s idle), `state`, `ingest`, `: ping` every 15 s. */
+  @Get(':id/events')
+  stream(@CurrentUser() user: User, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.events.serve(user, id, reply);
+  }
+
+  /** Newest first, `?limit` (1-100, default 20). */
+  @Get(':id/sessions')
+  sessions(@CurrentUser() user: User, @Param('id') id: string, @Query() query: SessionsQueryDto): Promise<IngestSession[]> {
+    return this.history.sessions(user, id, query.limit);
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { destinationStateEventSchema, ingestEventSchema, streamStatusSchema } from '@fanout/contracts';
+import { idleStatus, ingestEventFromEngine, stateEventFromChange, statusFromStats } from './status-mapper';
+import { engineStats } from '../../test/support/engine-stats';
+
+describe('status mapping', () => {
+  it('maps a live ingest and its destinations to the contract, leaving engine-only fields out', () => {
+    const status = statusFromStats(engineStats({ destinations: [{ droppedFrames: 3, reconnects: 1, lastError: { reason: 'stalled', message: 'no drain', at: '2026-11-21T11:59:30.000Z' } }] }));
+    expect(streamStatusSchema.strict().parse(status)).toEqual(status);
+    expect(status.ingest).toEqual({
+      state: 'live',
+      reconnectGrace: false,
+      startedAt: '2026-11-21T11:59:00.000Z',
+      uptimeS: 60.4,
+      bitrateKbps: 2600.4,
+      fps: 29.9,
+      keyframeIntervalS: 2,
+      audioPresent: true,
+      video: { codec: 'h264', width: 1280, height: 720 },
+      audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
+    });
+    expect(status.destinations[0]).toEqual({
+      id: '00000000-0000-4000-8000-000000000100',
+      name: 'Destination 0',
+      state: 'live',
+      bitrateKbps: 2590,
+      bytesSent: 1_000_000,
+      queueBytes: 0,
+      droppedFrames: 3,
+      reconnects: 1,
+      lastError: { reason: 'stalled', message: 'no drain', at: '2026-11-21T11:59:30.000Z' },
+      nextRetryAt: null,
+      liveSince: '2026-11-21T11:59:01.000Z',
+      warnings: [],
+    });
+    expect(JSON.stringify(status)).not.toContain('socketBytes');
+    expect(JSON.stringify(status)).not.toContain('obs-output');
+  });
+
+  it('reports the grace window as live with reconnectGrace, since destinations stay connected', () => {
+    expect(statusFromStats(engineStats({ ingest: { state: 'grace', bitrateKbps: 0 } })).ingest).toMatchObject({ state: 'live', reconnectGrace: true, startedAt: '2026-11-21T11:59:00.000Z' });
+  });
+
+  it('reports an engine ingest that ended but still settles its destinations as idle', () => {
+    expect(statusFromStats(engineStats({ ingest: { state: 'idle', startedAt: null } })).ingest).toMatchObject({ state: 'idle', reconnectGrace: false });
+  });
+
+  it('answers idle with zeros and nulls, each destination disabled or idle from the database', () => {
+    const status = idleStatus('s1', [{ id: 'a', name: 'YouTube', enabled: true }, { id: 'b', name: 'Twitch', enabled: false }], new Date('2026-11-21T12:00:00Z'));
+    expect(streamStatusSchema.parse(status)).toEqual(status);
+    expect(status.at).toBe('2026-11-21T12:00:00.000Z');
+    expect(status.ingest).toEqual({ state: 'idle', reconnectGrace: false, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null, audioPresent: false, video: null, audio: null });
+    expect(status.destinations.map((d) => [d.name, d.state, d.bytesSent, d.lastError])).toEqual([
+      ['YouTube', 'idle', 0, null],
+      ['Twitch', 'disabled', 0, null],
+    ]);
+  });
+
+  it('stamps destination state changes with the time they were seen', () => {
+    const at = new Date('2026-11-21T12:00:01Z');
+    expect(destinationStateEventSchema.parse(stateEventFromChange({ destinationId: 'd', from: 'live', to: 'reconnecting', reason: 'closed-by-peer', message: 'peer closed', nextRetryAt: '2026-11-21T12:00:03.000Z' }, at))).toEqual({
+      destinationId: 'd',
+      from: 'live',
+      to: 'reconnecting',
+      reason: 'closed-by-peer',
+      message: 'peer closed',
+      nextRetryAt: '2026-11-21T12:00:03.000Z',
+      at: '2026-11-21T12:00:01.000Z',
+    });
+    expect(stateEventFromChange({ destinationId: 'd', from: 'idle', to: 'connecting' }, at)).toEqual({ destinationId: 'd', from: 'idle', to: 'connecting', at: '2026-11-21T12:00:01.000Z' });
+  });
+
+  it('maps ingest events without the encoder string', () => {
+    const event = ingestEventFromEngine({ state: 'grace', reason: 'unpublished', facts: engineStats().ingest }, new Date('2026-11-21T12:00:02Z'));
+    expect(ingestEventSchema.strict().parse(event)).toEqual({
+      state: 'grace',
+      reason: 'unpublished',
+      at: '2026-11-21T12:00:02.000Z',
+      video: { codec: 'h264', width: 1280, height: 720 },
+      audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
+      audioPresent: true,
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import type { DestinationStateEvent as ContractStateEvent, IngestEvent as ContractIngestEvent, StreamStatus } from '@fanout/contracts';
+import type { DestinationStateEvent, IngestEvent, StreamStats } from '@fanout/restream';
+
+/** A configured destination as the database knows it, for the status of a stream nobody publishes to. */
+export interface ConfiguredDestination {
+  id: string;
+  name: string;
+  enabled: boolean;
+}
+
+/**
+ * The engine's statistics in the HTTP contract's shape. The contract knows two ingest states:
+ * the engine's `grace` (publisher gone, destinations held open for its return) is `live`
+ * with `reconnectGrace: true`, because destinations are still connected and the stream is
+ * still on air for viewers; `idle` is idle. Fields the contract does not carry (socket
+ * bytes, dropped audio frames, encoder name) are left out, never passed through.
+ */
+export function statusFromStats(stats: StreamStats): StreamStatus {
+  const ingest = stats.ingest;
+  const live = ingest.state !== 'idle';
+  return {
+    streamId: stats.streamId,
+    at: stats.at,
+    ingest: {
+      state: live ? 'live' : 'idle',
+      reconnectGrace: ingest.state === 'grace',
+      startedAt: ingest.startedAt,
+      uptimeS: ingest.uptimeS,
+      bitrateKbps: ingest.bitrateKbps,
+      fps: ingest.fps,
+      keyframeIntervalS: ingest.keyframeIntervalS,
+      audioPresent: ingest.audioPresent,
+      video: ingest.video === null ? null : { codec: ingest.video.codec, width: ingest.video.width, height: ingest.video.height },
+      audio: ingest.audio === null ? null : { codec: ingest.audio.codec, sampleRate: ingest.audio.sampleRate, channels: ingest.audio.channels },
+    },
+    destinations: stats.destinations.map((d) => ({
+      id: d.id,
+      name: d.name,
+      state: d.state,
+      bitrateKbps: d.bitrateKbps,
+      bytesSent: d.bytesSent,
+      queueBytes: d.queueBytes,
+      droppedFrames: d.droppedFrames,
+      reconnects: d.reconnects,
+      lastError: d.lastError === null ? null : { reason: d.lastError.reason, message: d.lastError.message, at: d.lastError.at },
+      nextRetryAt: d.nextRetryAt,
+      liveSince: d.liveSince,
+      warnings: [...d.warnings],
+    })),
+  };
+}
+
+/** Nothing publishing: the ingest idle with zeros and nulls, each destination `disabled` or `idle`. */
+export function idleStatus(streamId: string, destinations: readonly ConfiguredDestination[], at: Date): StreamStatus {
+  return {
+    streamId,
+    at: at.toISOString(),
+    ingest: {
+      state: 'idle',
+      reconnectGrace: false,
+      startedAt: null,
+      uptimeS: 0,
+      bitrateKbps: 0,
+      fps: 0,
+      keyframeIntervalS: null,
+      audioPresent: false,
+      video: null,
+      audio: null,
+    },
+    destinations: destinations.map((d) => ({
+      id: d.id,
+      name: d.name,
+      state: d.enabled ? 'idle' : 'disabled',
+      bitrateKbps: 0,
+      bytesSent: 0,
+      queueBytes: 0,
+      droppedFrames: 0,
+      reconnects: 0,
+      lastError: null,
+      nextRetryAt: null,
+      liveSince: null,
+      warnings: [],
+    })),
+  };
+}
+
+/** An engine state change as a `state` event: the contract adds the wall time it was seen. */
+export function stateEventFromChange(change: DestinationStateEvent, at: Date): ContractStateEvent {
+  return {
+    destinationId: change.destinationId,
+    from: change.from,
+    to: change.to,
+    ...(change.reason !== undefined ? { reason: change.reason } : {}),
+    ...(change.message !== undefined ? { message: change.message } : {}),
+    ...(change.nextRetryAt !== undefined ? { nextRetryAt: change.nextRetryAt } : {}),
+    at: at.toISOString(),
+  };
+}
+
+/** An engine ingest event as an `ingest` event (facts without the encoder string). */
+export function ingestEventFromEngine(event: IngestEvent, at: Date): ContractIngestEvent {
+  const { video, audio } = event.facts;
+  return {
+    state: event.state,
+    reason: event.reason ?? null,
+    at: at.toISOString(),
+    video: video === null ? null : { codec: video.codec, width: video.width, height: video.height },
+    audio: audio === null ? null : { codec: audio.codec, sampleRate: audio.sampleRate, channels: audio.channels },
+    audioPresent: event.facts.audioPresent,
+  };
+}

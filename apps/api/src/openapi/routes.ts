@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import {
+  apiTokenSchema,
+  auditPageSchema,
+  auditQuerySchema,
+  authStateSchema,
+  createApiTokenSchema,
+  createdApiTokenSchema,
+  createDestinationSchema,
+  createStreamSchema,
+  createUserSchema,
+  destinationSchema,
+  destinationStateEventSchema,
+  healthSchema,
+  ingestEventSchema,
+  ingestSessionListSchema,
+  loginSchema,
+  metricsQuerySchema,
+  metricsSeriesSchema,
+  platformPresetSchema,
+  sessionsQuerySchema,
+  setupSchema,
+  streamDetailSchema,
+  streamSchema,
+  streamStatusSchema,
+  updateDestinationSchema,
+  updateStreamSchema,
+  updateUserSchema,
+  userSchema,
+} from '@fanout/contracts';
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/** Who may call a route: anyone, any signed-in user (session cookie or API token), or these roles. */
+export type RouteAuth = 'public' | 'user' | readonly ('owner' | 'admin' | 'member')[];
+
+export interface NamedSchema {
+  name: string;
+  schema: z.ZodType;
+}
+
+export interface RouteDoc {
+  method: HttpMethod;
+  /** Full path as Nest maps it, with `:params` (e.g. `/api/streams/:id`). */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  query?: NamedSchema;
+  body?: NamedSchema;
+  /** Success status and body; no schema for 204. */
+  status: number;
+  response?: NamedSchema;
+  /** Media type of the success body (default application/json). */
+  contentType?: string;
+  description?: string;
+}
+
+const named = (name: string, schema: z.ZodType): NamedSchema => ({ name, schema });
+
+const User = named('User', userSchema);
+const Stream = named('Stream', streamSchema);
+const StreamDetail = named('StreamDetail', streamDetailSchema);
+const Destination = named('Destination', destinationSchema);
+
+/**
+ * Every route of the API, with the contracts' zod schemas for its input and output. The
+ * OpenAPI document is generated from this table, and a test checks it against the routes
+ * Nest actually maps (and their @Public/@Roles metadata), so the two cannot drift.
+ */
+export const ROUTES: readonly RouteDoc[] = [
+  { method: 'get', path: '/api/health', tag: 'health', summary: 'Health of the database and the RTMP ingest (503 when a component is down).', auth: 'public', status: 200, response: named('Health', healthSchema) },
+
+  { method: 'get', path: '/api/auth/state', tag: 'auth', summary: 'Whether the first-run setup replaces sign-in.', auth: 'public', status: 200, response: named('AuthState', authStateSchema) },
+  { method: 'post', path: '/api/auth/setup', tag: 'auth', summary: 'Create the first owner and sign in (409 SETUP_DONE afterwards).', auth: 'public', body: named('SetupRequest', setupSchema), status: 201, response: User },
+  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in; sets the session cookie.', auth: 'public', body: named('LoginRequest', loginSchema), status: 200, response: User },
+  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke the session and clear the cookie.', auth: 'user', status: 204 },
+  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user.', auth: 'user', status: 200, response: User },
+
+  { method: 'post', path: '/api/tokens', tag: 'tokens', summary: 'Create a personal API token (the only response carrying it).', auth: 'user', body: named('CreateApiTokenRequest', createApiTokenSchema), status: 201, response: named('CreatedApiToken', createdApiTokenSchema) },
+  { method: 'get', path: '/api/tokens', tag: 'tokens', summary: 'Live tokens of the signed-in user, newest first.', auth: 'user', status: 200, response: named('ApiTokenList', z.array(apiTokenSchema)) },
+  { method: 'delete', path: '/api/tokens/:id', tag: 'tokens', summary: 'Revoke a token.', auth: 'user', status: 204 },
+
+  { method: 'get', path: '/api/users', tag: 'users', summary: 'Every account.', auth: ['owner', 'admin'], status: 200, response: named('UserList', z.array(userSchema)) },
+  { method: 'post', path: '/api/users', tag: 'users', summary: 'Create an account.', auth: ['owner', 'admin'], body: named('CreateUserRequest', createUserSchema), status: 201, response: User },
+  { method: 'patch', path: '/api/users/:id', tag: 'users', summary: 'Change role and/or password.', auth: ['owner', 'admin'], body: named('UpdateUserRequest', updateUserSchema), status: 200, response: User },
+  { method: 'delete', path: '/api/users/:id', tag: 'users', summary: 'Delete an account.', auth: ['owner', 'admin'], status: 204 },
+
+  { method: 'get', path: '/api/audit', tag: 'audit', summary: 'Audit log, newest first, paged by cursor.', auth: ['owner', 'admin'], query: named('AuditQuery', auditQuerySchema), status: 200, response: named('AuditPage', auditPageSchema) },
+  { method: 'get', path: '/api/platforms', tag: 'platforms', summary: 'Platform presets: servers and rules.', auth: 'user', status: 200, response: named('PlatformPresetList', z.array(platformPresetSchema)) },
+
+  { method: 'get', path: '/api/streams', tag: 'streams', summary: 'Streams visible to the user (members: their own).', auth: 'user', status: 200, response: named('StreamList', z.array(streamSchema)) },
+  { method: 'post', path: '/api/streams', tag: 'streams', summary: 'Create a stream; the answer carries its key.', auth: 'user', body: named('CreateStreamRequest', createStreamSchema), status: 201, response: StreamDetail },
+  { method: 'get', path: '/api/streams/:id', tag: 'streams', summary: 'A stream; the key only for its owner.', auth: 'user', status: 200, response: StreamDetail },
+  { method: 'patch', path: '/api/streams/:id', tag: 'streams', summary: 'Rename or change settings.', auth: 'user', body: named('UpdateStreamRequest', updateStreamSchema), status: 200, response: Stream },
+  { method: 'delete', path: '/api/streams/:id', tag: 'streams', summary: 'Delete a stream and its destinations.', auth: 'user', status: 204 },
+  { method: 'post', path: '/api/streams/:id/rotate-key', tag: 'streams', summary: 'Replace the stream key.', auth: 'user', status: 200, response: StreamDetail },
+
+  { method: 'get', path: '/api/streams/:streamId/destinations', tag: 'destinations', summary: "A stream's destinations (keys masked).", auth: 'user', status: 200, response: named('DestinationList', z.array(destinationSchema)) },
+  { method: 'post', path: '/api/streams/:streamId/destinations', tag: 'destinations', summary: 'Add a destination.', auth: 'user', body: named('CreateDestinationRequest', createDestinationSchema), status: 201, response: Destination },
+  { method: 'patch', path: '/api/destinations/:id', tag: 'destinations', summary: 'Change a destination (omit streamKey to keep it).', auth: 'user', body: named('UpdateDestinationRequest', updateDestinationSchema), status: 200, response: Destination },
+  { method: 'delete', path: '/api/destinations/:id', tag: 'destinations', summary: 'Delete a destination.', auth: 'user', status: 204 },
+
+  { method: 'get', path: '/api/streams/:id/status', tag: 'live', summary: 'Live status: ingest and destinations (idle shape when nothing publishes).', auth: 'user', status: 200, response: named('StreamStatus', streamStatusSchema) },
+  {
+    method: 'get',
+    path: '/api/streams/:id/events',
+    tag: 'live',
+    summary: 'Server-Sent Events: status, state, ingest.',
+    description:
+      '`retry: 3000`, then `event: status` (StreamStatus) at once and every second while live (every 5 s idle); `event: state` (DestinationStateEvent) per destination change; `event: ingest` (IngestEvent) when the publisher goes live, leaves (grace) or the stream ends; a `: ping` comment every 15 s. The schema below is the union of the event payloads.',
+    auth: 'user',
+    status: 200,
+    contentType: 'text/event-stream',
+    response: named('LiveEventData', z.union([streamStatusSchema, destinationStateEventSchema, ingestEventSchema])),
+  },
+  { method: 'get', path: '/api/streams/:id/sessions', tag: 'live', summary: 'Publish history, newest first, with each destination timeline.', auth: 'user', query: named('SessionsQuery', sessionsQuerySchema), status: 200, response: named('IngestSessionList', ingestSessionListSchema) },
+  { method: 'get', path: '/api/streams/:id/metrics', tag: 'live', summary: 'Metrics time series for charts (default last 15 min, at most 30 days).', auth: 'user', query: named('MetricsQuery', metricsQuerySchema), status: 200, response: named('MetricsSeries', metricsSeriesSchema) },
+
+  { method: 'get', path: '/api/docs', tag: 'docs', summary: 'This OpenAPI 3.1 document.', auth: 'public', status: 200, response: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
+];
+
+/** Outside `/api`: documented for completeness, not mapped by Nest. */
+export const PROMETHEUS_ROUTE: RouteDoc = {
+  method: 'get',
+  path: '/metrics',
+  tag: 'metrics',
+  summary: 'Prometheus text exposition 0.0.4: aggregate gauges and counters, HTTP and process metrics.',
+  auth: 'public',
+  status: 200,
+  contentType: 'text/plain; version=0.0.4',
+  response: named('PrometheusExposition', z.string()),
+};

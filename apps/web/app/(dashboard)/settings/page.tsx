@@ -1,0 +1,37 @@
+import { apiTokenSchema, userSchema } from '@fanout/contracts';
+import type { Metadata } from 'next';
+import { ApiUnavailable } from '@/components/api-unavailable';
+import { ApiRequestError } from '@/lib/api';
+import { loadHealth } from '@/lib/health';
+import { requireUser } from '@/lib/require-session';
+import { serverApi } from '@/lib/server-api';
+import { arrayOf } from '@/lib/streams';
+import { SystemStatusClient } from '../system-status-client';
+import { TokensClient } from './tokens-client';
+import { UsersClient } from './users-client';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default async function SettingsPage() {
+  const auth = await requireUser();
+  if ('unreachable' in auth) return <ApiUnavailable message={auth.unreachable} />;
+  const manager = auth.user.role === 'owner' || auth.user.role === 'admin';
+  try {
+    const [tokens, users, health] = await Promise.all([
+      serverApi('/api/tokens', { schema: arrayOf(apiTokenSchema) }),
+      manager ? serverApi('/api/users', { schema: arrayOf(userSchema) }) : Promise.resolve(null),
+      loadHealth(serverApi),
+    ]);
+    return (
+      <div className="space-y-6">
+        <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        {users ? <UsersClient initial={users} me={auth.user} /> : null}
+        <TokensClient initial={tokens} />
+        <SystemStatusClient initial={health} />
+      </div>
+    );
+  } catch (error) {
+    if (error instanceof ApiRequestError) return <ApiUnavailable message={error.message} />;
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { jsonResponse, streamDetail } from '../../../../test/fixtures';
+import { IngestPanel } from './ingest-panel';
+
+const fetchMock = vi.fn<typeof fetch>();
+beforeEach(() => vi.stubGlobal('fetch', fetchMock));
+afterEach(() => {
+  vi.unstubAllGlobals();
+  fetchMock.mockReset();
+  Reflect.deleteProperty(navigator, 'clipboard');
+});
+
+describe('IngestPanel', () => {
+  it('copies the server URL with "Copy server"', async () => {
+    const user = userEvent.setup();
+    render(<IngestPanel stream={streamDetail()} onRotated={() => undefined} />);
+    await user.click(screen.getByRole('button', { name: 'Copy server' }));
+    expect(await navigator.clipboard.readText()).toBe('rtmp://fanout.local:1935/live');
+  });
+
+  it('copies the real stream key with "Copy stream key" while it stays masked on screen', async () => {
+    const user = userEvent.setup();
+    render(<IngestPanel stream={streamDetail()} onRotated={() => undefined} />);
+    const field = screen.getByLabelText('Stream key (hidden)') as HTMLInputElement;
+    expect(field.value).not.toContain('live_');
+
+    await user.click(screen.getByRole('button', { name: 'Copy stream key' }));
+    expect(await navigator.clipboard.readText()).toBe('live_abcdefghijklmnop');
+    expect(field.value).not.toContain('live_');
+  });
+
+  it('reveals and hides the key', async () => {
+    const user = userEvent.setup();
+    render(<IngestPanel stream={streamDetail()} onRotated={() => undefined} />);
+    await user.click(screen.getByRole('button', { name: 'Reveal' }));
+    expect((screen.getByLabelText('Stream key') as HTMLInputElement).value).toBe('live_abcdefghijklmnop');
+    expect(screen.getByRole('button', { name: 'Hide' }).getAttribute('aria-pressed')).toBe('true');
+    await user.click(screen.getByRole('button', { name: 'Hide' }));
+    expect(screen.getByLabelText('Stream key (hidden)')).toBeTruthy();
+  });
+
+  it('rotates the key only after confirmation', async () => {
+    const user = userEvent.setup();
+    const onRotated = vi.fn();
+    render(<IngestPanel stream={streamDetail()} onRotated={onRotated} />);
+    await user.click(screen.getByRole('button', { name: 'Rotate key…' }));
+    expect(screen.getByRole('dialog', { name: 'Rotate the stream key?' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(fetchMock).not.toHaveBeenCalled();
+
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, streamDetail({ streamKey: 'live_newkey' })));
+    await user.click(screen.getByRole('button', { name: 'Rotate key…' }));
+    await user.click(screen.getByRole('button', { name: 'Rotate key' }));
+    expect(fetchMock.mock.calls[0]![0]).toBe('/api/streams/s1/rotate-key');
+    expect(onRotated).toHaveBeenCalledWith(expect.objectContaining({ streamKey: 'live_newkey' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('tells a non-owner that only the owner sees the key', () => {
+    render(<IngestPanel stream={streamDetail({ streamKey: null })} onRotated={() => undefined} />);
+    expect(screen.getByText(/Only the stream.s owner can see its key/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Copy stream key' })).toBeNull();
+  });
+});

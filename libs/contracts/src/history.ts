@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { destinationStateSchema } from './status';
+
+/** `?limit` (1-100, default 20) sessions, newest first. */
+export const sessionsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type SessionsQuery = z.infer<typeof sessionsQuerySchema>;
+
+/** One destination state change inside a publish session. */
+export const destinationTimelineEntrySchema = z.object({
+  at: z.string(),
+  destinationId: z.string(),
+  /** The destination's current name (events are deleted with their destination). */
+  destinationName: z.string(),
+  from: destinationStateSchema,
+  to: destinationStateSchema,
+  reason: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type DestinationTimelineEntry = z.infer<typeof destinationTimelineEntrySchema>;
+
+/** One publish of a stream, from going live to the end of its grace window. */
+export const ingestSessionSchema = z.object({
+  id: z.string(),
+  startedAt: z.string(),
+  /** Null while the session is still live. */
+  endedAt: z.string().nullable(),
+  /** Seconds from start to end (or to now while live). */
+  durationS: z.number(),
+  endReason: z.string().nullable(),
+  live: z.boolean(),
+  video: z.object({ codec: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable(),
+  audio: z.object({ codec: z.string() }).nullable(),
+  avgBitrateKbps: z.number().nullable(),
+  peakBitrateKbps: z.number().nullable(),
+  avgFps: z.number().nullable(),
+  /** Destination state changes between start and end, oldest first. */
+  timeline: z.array(destinationTimelineEntrySchema),
+});
+export type IngestSession = z.infer<typeof ingestSessionSchema>;
+
+/** `GET /api/streams/:id/sessions`. */
+export const ingestSessionListSchema = z.array(ingestSessionSchema);
+
+/** `ingest` events of `GET /api/streams/:id/events`: the publisher went live, left (grace) or the stream ended. */
+export const ingestEventSchema = z.object({
+  state: z.enum(['live', 'grace', 'ended']),
+  reason: z.string().nullable(),
+  at: z.string(),
+  video: z.object({ codec: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable(),
+  audio: z.object({ codec: z.string(), sampleRate: z.number().nullable(), channels: z.number().nullable() }).nullable(),
+  audioPresent: z.boolean(),
+});
+export type IngestEvent = z.infer<typeof ingestEventSchema>;
