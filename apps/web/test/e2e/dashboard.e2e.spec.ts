@@ -40,13 +40,16 @@ async function startSink() {
   return { server, url: `rtmp://127.0.0.1:${port}/live`, mediaMessages: () => mediaMessages };
 }
 
-/** Into artifacts/ (git-ignored); the README's two also into apps/web/docs/screenshots. */
+/**
+ * Into artifacts/ (git-ignored). With UPDATE_SCREENSHOTS=1 the README's two are also copied to
+ * apps/web/docs/screenshots, so an ordinary test run never dirties the checkout.
+ */
 async function screenshot(page: Page, name: string, docs = true) {
   const artifacts = join(root, 'artifacts');
   await mkdir(artifacts, { recursive: true });
   const path = join(artifacts, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  if (!docs) return;
+  if (!docs || process.env.UPDATE_SCREENSHOTS !== '1') return;
   const docsDir = join(webDir, 'docs/screenshots');
   await mkdir(docsDir, { recursive: true });
   await copyFile(path, join(docsDir, `${name}.png`));
