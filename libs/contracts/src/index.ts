@@ -11,3 +11,4 @@ export * from './users';
 export * from './audit';
 export * from './metrics';
 export * from './history';
+export * from './ingest-url';

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Stream, StreamDetail } from '@fanout/contracts';
+import { ingestServerUrl, type Stream, type StreamDetail } from '@fanout/contracts';
 import { AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import { AppError } from '../common/app-error';
 import { UUID } from '../common/prisma-errors';
-import { hostWithoutPort } from '../common/request-host';
 import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import { IngestService } from '../ingest/ingest.service';
@@ -94,8 +93,7 @@ export class StreamsService {
 
   /** `rtmp://<PUBLIC_HOST, else the host the dashboard was opened with>:<RTMP_PORT>/live` */
   ingestUrl(requestHost: string | undefined): string {
-    const host = this.config.PUBLIC_HOST?.trim() || hostWithoutPort(requestHost ?? '') || 'localhost';
-    return `rtmp://${host}:${this.config.RTMP_PORT}/live`;
+    return ingestServerUrl({ publicHost: this.config.PUBLIC_HOST, requestHost, rtmpPort: this.config.RTMP_PORT });
   }
 
   private async accessible(user: User, id: string): Promise<StreamRow> {

@@ -1,6 +1,5 @@
-// @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { hostWithoutPort, ingestServerUrl } from './ingest';
+import { hostWithoutPort, ingestServerUrl } from './ingest-url';
 
 describe('ingestServerUrl', () => {
   it('uses the host the dashboard was opened with, without its port', () => {
