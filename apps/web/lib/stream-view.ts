@@ -1,4 +1,4 @@
-import type { DestinationState, DestinationStateEvent, FailureReason, IngestEvent, StreamStatus } from '@fanout/contracts';
+import { IDLE_INGEST, type DestinationState, type DestinationStateEvent, type FailureReason, type IngestEvent, type StreamStatus } from '@fanout/contracts';
 
 type StatusDestination = StreamStatus['destinations'][number];
 
@@ -112,18 +112,7 @@ export function reduceStreamView(view: StreamView, event: StreamViewEvent): Stre
 function applyIngest(view: StreamView, e: IngestEvent): StreamView {
   const at = time(e.at);
   if (view.at !== null && at < view.at) return view;
-  const base: StreamStatus['ingest'] = view.ingest ?? {
-    state: 'idle',
-    reconnectGrace: false,
-    startedAt: null,
-    uptimeS: 0,
-    bitrateKbps: 0,
-    fps: 0,
-    keyframeIntervalS: null,
-    audioPresent: false,
-    video: null,
-    audio: null,
-  };
+  const base: StreamStatus['ingest'] = view.ingest ?? IDLE_INGEST;
   if (e.state === 'ended') {
     return {
       ...view,

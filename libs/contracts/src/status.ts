@@ -42,6 +42,20 @@ export const streamStatusSchema = z.object({
 });
 export type StreamStatus = z.infer<typeof streamStatusSchema>;
 
+/** The ingest part of a status while nothing is publishing. */
+export const IDLE_INGEST: Readonly<StreamStatus['ingest']> = Object.freeze({
+  state: 'idle',
+  reconnectGrace: false,
+  startedAt: null,
+  uptimeS: 0,
+  bitrateKbps: 0,
+  fps: 0,
+  keyframeIntervalS: null,
+  audioPresent: false,
+  video: null,
+  audio: null,
+});
+
 /** A destination changed state; sent on the events stream as `state` events. */
 export const destinationStateEventSchema = z.object({
   destinationId: z.string(),

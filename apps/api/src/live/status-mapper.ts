@@ -1,4 +1,4 @@
-import type { DestinationStateEvent as ContractStateEvent, IngestEvent as ContractIngestEvent, StreamStatus } from '@fanout/contracts';
+import { IDLE_INGEST, type DestinationStateEvent as ContractStateEvent, type IngestEvent as ContractIngestEvent, type StreamStatus } from '@fanout/contracts';
 import type { DestinationStateEvent, IngestEvent, StreamStats } from '@fanout/restream';
 
 /** A configured destination as the database knows it, for the status of a stream nobody publishes to. */
@@ -55,18 +55,7 @@ export function idleStatus(streamId: string, destinations: readonly ConfiguredDe
   return {
     streamId,
     at: at.toISOString(),
-    ingest: {
-      state: 'idle',
-      reconnectGrace: false,
-      startedAt: null,
-      uptimeS: 0,
-      bitrateKbps: 0,
-      fps: 0,
-      keyframeIntervalS: null,
-      audioPresent: false,
-      video: null,
-      audio: null,
-    },
+    ingest: { ...IDLE_INGEST },
     destinations: destinations.map((d) => ({
       id: d.id,
       name: d.name,
