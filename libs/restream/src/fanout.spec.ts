@@ -54,8 +54,9 @@ class FakePublisher extends EventEmitter {
   get serialisationKey(): string {
     return `${this.session.outChunkSize}:${this.streamId}`;
   }
-  writeRaw(chunks: Buffer): boolean {
-    this.written.push(chunks);
+  writeRaw(chunks: Buffer | readonly Buffer[]): boolean {
+    if (Buffer.isBuffer(chunks)) this.written.push(chunks);
+    else this.written.push(...chunks);
     return true;
   }
   async close(): Promise<void> {

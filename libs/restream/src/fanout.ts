@@ -112,6 +112,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   private gateTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private ending: Promise<void> | undefined;
 
@@ -161,6 +162,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       },
       stateChanged: (change) => this.safeEmit('destinationState', change),
       connectionsChanged: () => this.pickSerialisationKey(),
+      watchStalls: () => this.ensureStallTimer(),
     };
     this.setDestinations(options.destinations);
   }
@@ -257,7 +259,8 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.closed = true;
     for (const timer of [this.gateTimer, this.graceTimer]) if (timer !== undefined) clearTimeout(timer);
     if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
-    this.gateTimer = this.graceTimer = this.statsTimer = undefined;
+    if (this.stallTimer !== undefined) clearInterval(this.stallTimer);
+    this.gateTimer = this.graceTimer = this.statsTimer = this.stallTimer = undefined;
     const session = this.session;
     this.detach();
     session?.close(new RtmpError('SESSION_CLOSED', 'stream is shut down'));
@@ -295,6 +298,9 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
 
   private bind(session: ServerSession): void {
     this.session = session;
+    const failed = (name: string, error: unknown): void => {
+      this.logger.error({ streamId: this.streamId, event: name, error: error instanceof Error ? error.message : String(error) }, 'ingest handler failed');
+    };
     const guard =
       <A extends unknown[]>(name: string, fn: (...args: A) => void) =>
       (...args: A): void => {
@@ -302,7 +308,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
         try {
           fn(...args);
         } catch (error) {
-          this.logger.error({ streamId: this.streamId, event: name, error: error instanceof Error ? error.message : String(error) }, 'ingest handler failed');
+          failed(name, error);
         }
       };
     const onVideo = guard('video', (raw: RawMessage) => this.onVideo(raw));
@@ -473,6 +479,22 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     if (this.ingestState !== 'idle') return true;
     for (const output of this.outputs.values()) if (output.status !== 'idle' && output.status !== 'disabled') return true;
     return false;
+  }
+
+  /** One stall-detection timer for every destination, running while any of them is live. */
+  private ensureStallTimer(): void {
+    if (this.stallTimer !== undefined || this.closed) return;
+    const timeoutMs = this.context.stallTimeoutMs;
+    const every = Math.max(50, Math.min(500, Math.floor(timeoutMs / 4)));
+    this.stallTimer = setInterval(() => {
+      let watching = false;
+      for (const output of this.outputs.values()) if (output.checkStall()) watching = true;
+      if (!watching && this.stallTimer !== undefined) {
+        clearInterval(this.stallTimer);
+        this.stallTimer = undefined;
+      }
+    }, every);
+    this.stallTimer.unref();
   }
 
   private ensureStatsTimer(): void {

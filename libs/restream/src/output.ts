@@ -109,6 +109,8 @@ export interface OutputContext {
   readonly rejectedKeyAttempts: number;
   /** Metadata, sequence headers and the current GOP: what a (re)connecting destination gets first. */
   snapshot(): EngineItem[];
+  /** A destination went live: the engine's one stall timer samples it (see {@link Output.checkStall}). */
+  watchStalls(): void;
   /** A destination connected: the engine re-picks the serialisation key to encode for on arrival. */
   connectionsChanged(): void;
   /** Enhanced RTMP FourCCs to advertise for the current ingest codec, if any. */
@@ -130,7 +132,6 @@ export class Output {
   /** Bumped whenever the current connection or attempt is abandoned: late callbacks compare it. */
   private generation = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private stallTimer: NodeJS.Timeout | undefined;
   private watchdog: DeliveryWatchdog | undefined;
   private flushing = false;
   private rejectedAttempts = 0;
@@ -353,47 +354,68 @@ export class Output {
     this.liveSince = this.ctx.clock();
     this.apply({ type: 'connected' });
     this.ctx.connectionsChanged();
-    this.startWatchdog(generation, publisher);
+    this.startWatchdog();
     this.flush();
   }
 
-  /** Writes queued items while the socket takes them; resumes on 'drain'. */
+  /**
+   * Writes queued items while the socket takes them; resumes on 'drain'. What is queued (the
+   * snapshot on connect, the backlog after a 'drain') goes out as one batch (one corked writev)
+   * of the very same Buffers, up to `maxSocketBytes` in the socket.
+   */
   private flush(): void {
     const publisher = this.publisher;
     if (publisher === undefined || this.flushing) return;
     this.flushing = true;
     try {
+      // Another batch only if the socket took the last one and still has room (no 'drain' would come).
       while (publisher.writable && publisher.bytesQueued < this.ctx.maxSocketBytes) {
-        const item = this.queue.shift();
-        if (item === undefined) break;
-        const chunks = this.ctx.encoder.encode(item, publisher);
-        publisher.writeRaw(chunks);
-        this.bytesSent += chunks.length;
-        this.rate.record(chunks.length);
+        const room = this.ctx.maxSocketBytes - publisher.bytesQueued;
+        let first: Buffer | undefined;
+        let batch: Buffer[] | undefined;
+        let bytes = 0;
+        while (bytes < room) {
+          const item = this.queue.shift();
+          if (item === undefined) break;
+          const chunks = this.ctx.encoder.encode(item, publisher);
+          if (first === undefined) first = chunks;
+          else if (batch === undefined) batch = [first, chunks];
+          else batch.push(chunks);
+          bytes += chunks.length;
+        }
+        if (first === undefined) return;
+        publisher.writeRaw(batch ?? first);
+        this.bytesSent += bytes;
+        this.rate.record(bytes);
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  private startWatchdog(generation: number, publisher: RtmpPublisher): void {
-    const timeoutMs = this.ctx.stallTimeoutMs;
-    const watchdog = new DeliveryWatchdog(timeoutMs, this.ctx.clock());
-    this.watchdog = watchdog;
-    const every = Math.max(50, Math.min(500, Math.floor(timeoutMs / 4)));
-    this.stallTimer = setInterval(() => {
-      if (generation !== this.generation) return;
-      const stalledFor = watchdog.sample(
-        { socketBytes: publisher.bytesQueued, queuedItems: this.queue.size, peerAcknowledged: publisher.session.peerAcknowledged },
-        this.ctx.clock(),
+  private startWatchdog(): void {
+    this.watchdog = new DeliveryWatchdog(this.ctx.stallTimeoutMs, this.ctx.clock());
+    this.ctx.watchStalls();
+  }
+
+  /**
+   * Samples delivery progress of the live connection (called by the engine's one stall timer for
+   * all destinations). Returns false when there is nothing to watch.
+   */
+  checkStall(): boolean {
+    const watchdog = this.watchdog;
+    const publisher = this.publisher;
+    if (watchdog === undefined || publisher === undefined) return false;
+    const stalledFor = watchdog.sample(
+      { socketBytes: publisher.bytesQueued, queuedItems: this.queue.size, peerAcknowledged: publisher.session.peerAcknowledged },
+      this.ctx.clock(),
+    );
+    if (stalledFor > 0) {
+      this.abandon(
+        new RtmpError('WRITE_QUEUE_OVERFLOW', `no delivery progress for ${Math.round(stalledFor)} ms (${publisher.bytesQueued} bytes unsent in the socket)`),
       );
-      if (stalledFor > 0) {
-        this.abandon(
-          new RtmpError('WRITE_QUEUE_OVERFLOW', `no delivery progress for ${Math.round(stalledFor)} ms (${publisher.bytesQueued} bytes unsent in the socket)`),
-        );
-      }
-    }, every);
-    this.stallTimer.unref();
+    }
+    return true;
   }
 
   /** Gives up on a live connection that cannot deliver: destroy it (no clean unpublish possible), then retry. */
@@ -450,9 +472,7 @@ export class Output {
   private teardown(): void {
     this.generation += 1;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    if (this.stallTimer !== undefined) clearInterval(this.stallTimer);
     this.retryTimer = undefined;
-    this.stallTimer = undefined;
     this.watchdog = undefined;
     this.publisher = undefined;
     this.liveSince = null;

@@ -86,8 +86,9 @@ describe.skipIf(skip)('StreamRestreamer on loopback sockets', () => {
       const list: Buffer[] = [];
       written.set(id, list);
       const writeRaw = publisher.writeRaw.bind(publisher);
-      publisher.writeRaw = (chunks: Buffer) => {
-        list.push(chunks);
+      publisher.writeRaw = (chunks: Buffer | readonly Buffer[]) => {
+        if (Buffer.isBuffer(chunks)) list.push(chunks);
+        else list.push(...chunks);
         return writeRaw(chunks);
       };
       return publisher;

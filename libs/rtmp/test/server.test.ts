@@ -83,6 +83,16 @@ describe('RtmpServer and publish() over loopback', () => {
     await waitFor(() => a.video.includes(99) && b.video.includes(99));
   });
 
+  it('writes an array of serialised Buffers as one batch, in order', async () => {
+    const h = await startServer();
+    const publisher = await goodPublisher(h.port);
+    const frames = [10, 20, 30].map((ts) => publisher.serialiseMedia('video', ts, Buffer.alloc(6_000, ts)));
+    publisher.writeRaw(frames);
+    publisher.writeRaw([publisher.serialiseMedia('video', 40, Buffer.alloc(100, 4))]);
+    await waitFor(() => h.video.length === 4);
+    expect(h.video).toEqual([10, 20, 30, 40]);
+  });
+
   it('maps a bad stream key to PUBLISH_BAD_NAME', async () => {
     const h = await startServer();
     await expect(publish(`rtmp://127.0.0.1:${h.port}/live/bad`)).rejects.toMatchObject({ code: 'PUBLISH_BAD_NAME' });

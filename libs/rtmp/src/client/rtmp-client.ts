@@ -233,8 +233,11 @@ export class RtmpPublisher extends EventEmitter {
     );
   }
 
-  /** Writes chunks from {@link serialiseMedia} (or `serialiseMessage` with this publisher's key). */
-  writeRaw(chunks: Buffer): boolean {
+  /**
+   * Writes chunks from {@link serialiseMedia} (or `serialiseMessage` with this publisher's key).
+   * An array of such buffers is written as one corked batch (one writev), in order.
+   */
+  writeRaw(chunks: Buffer | readonly Buffer[]): boolean {
     return this.session.writeRaw(chunks);
   }
 
