@@ -298,9 +298,6 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
 
   private bind(session: ServerSession): void {
     this.session = session;
-    const failed = (name: string, error: unknown): void => {
-      this.logger.error({ streamId: this.streamId, event: name, error: error instanceof Error ? error.message : String(error) }, 'ingest handler failed');
-    };
     const guard =
       <A extends unknown[]>(name: string, fn: (...args: A) => void) =>
       (...args: A): void => {
@@ -308,7 +305,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
         try {
           fn(...args);
         } catch (error) {
-          failed(name, error);
+          this.logger.error({ streamId: this.streamId, event: name, error: error instanceof Error ? error.message : String(error) }, 'ingest handler failed');
         }
       };
     const onVideo = guard('video', (raw: RawMessage) => this.onVideo(raw));
