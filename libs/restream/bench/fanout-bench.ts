@@ -7,6 +7,9 @@
  *   ffmpeg      Restreamer's approach: the ingest goes to a relay (nginx-rtmp `live`), and one
  *               `ffmpeg -i <relay> -c copy -f flv <destination>` per destination pulls from it
  *   naive       (opt-in) a bench-only relay on @fanout/rtmp, a floor for what the engine adds
+ *   node-floor  byte passthrough in a Node process: after the RTMP setup each ingest read
+ *               is written unchanged to N sockets. The least any Node relay can spend on this
+ *               stream, so the targets' ratios for it show what is reachable in Node at all
  *
  * The sinks (one RtmpServer, publishes to live/sinkK) run in another process, so the system's
  * cost is measured alone. After a warm-up, over a window of stream time, it measures:
@@ -25,12 +28,13 @@
  * Output: tables on stdout and bench/results.json (ignored by git).
  *
  *   node --import tsx libs/restream/bench/fanout-bench.ts [--quick] [--n=1,10,50]
- *     [--systems=fanout,nginx-push,ffmpeg,naive] [--warmup=4] [--duration=15]
+ *     [--systems=fanout,nginx-push,ffmpeg,naive,node-floor] [--warmup=4] [--duration=15]
  *     [--ffmpeg-max-n=50] [--resolution=720p|1080p] [--repeat=1] [--tsx]
  *
  * --quick is N = 1, 10 with a 3 s warm-up and 8 s window. The node children run as JavaScript
  * bundled with esbuild into a temporary directory (as the product runs once built); --tsx runs
  * them through tsx instead. BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each fan-out process.
+ * BENCH_NODE_FLAGS="--flag ..." adds node/V8 flags to the fan-out processes (experiments).
  * Every child is killed when the bench ends, however it ends; tools also run under `timeout`.
  */
 import { writeFileSync } from 'node:fs';
@@ -128,7 +132,7 @@ function parseArgs(argv: readonly string[]): Options {
   const list = (value: string | undefined): string[] | undefined => value?.split(',').map((s) => s.trim()).filter(Boolean);
   const destinations = (list(get('n')) ?? (quick ? ['1', '10'] : ['1', '10', '50'])).map(Number);
   if (destinations.some((n) => !Number.isInteger(n) || n < 1 || n > 200)) throw new Error('--n takes integers in 1..200');
-  const systems = (list(get('systems')) ?? ['fanout', 'nginx-push', 'ffmpeg']) as SystemId[];
+  const systems = (list(get('systems')) ?? ['fanout', 'node-floor', 'nginx-push', 'ffmpeg']) as SystemId[];
   for (const s of systems) if (!(s in SYSTEMS)) throw new Error(`unknown system ${s}; known: ${Object.keys(SYSTEMS).join(', ')}`);
   const warmupMs = Number(get('warmup') ?? (quick ? 3 : 4)) * 1000;
   const durationMs = Number(get('duration') ?? (quick ? 8 : 15)) * 1000;

@@ -6,10 +6,17 @@
  *   engine=naive     a bench-only reference relay: one @fanout/rtmp publish() per destination,
  *                    each frame serialised once and written to all (no queues, no drops). It
  *                    exists to test the harness and as a floor for what the engine adds.
+ *   engine=passthrough  the Node floor: after the RTMP setup (handshake, connect, publish on both
+ *                    sides), every ingest socket read is written unchanged to the N destination
+ *                    sockets: no parsing, no queues, no timers. No Node relay of this stream can
+ *                    spend less; what the product spends above it is what the engine costs.
+ *                    (Valid because the bench's publisher and our client agree on chunk size,
+ *                    chunk stream ids and message stream id, and send format 0 headers.)
  *
  * Usage (by fanout-bench.ts): fanout-process.ts <engine> <destinations> <sinkPort>
  */
-import { RtmpPublisher, RtmpServer, ServerSession, isAmfObject, publish } from '@fanout/rtmp';
+import { createServer } from 'node:net';
+import { RtmpPublisher, RtmpServer, ServerSession, SocketTransport, isAmfObject, publish } from '@fanout/rtmp';
 import { childWatchdog } from './support/children';
 import { BenchDestination, loadRestreamer } from './support/engine';
 import { ParentMessage, answerPings, reply } from './support/ipc';
@@ -61,6 +68,47 @@ async function naiveEngine(destinations: BenchDestination[]): Promise<Engine> {
   };
 }
 
+/**
+ * Byte passthrough (see the header). Listens itself instead of through RtmpServer: it needs the
+ * ingest socket, to take it away from the session once the publish is accepted. The publisher
+ * waits for Publish.Start before it sends media, so the next read starts on a message boundary.
+ */
+async function passthrough(destinations: BenchDestination[]): Promise<{ listen(): Promise<number>; stats(): unknown; close(): Promise<void> }> {
+  const outputs: RtmpPublisher[] = await Promise.all(destinations.map((d) => publish(`${d.url}/${d.streamKey}`)));
+  let bytes = 0;
+  let attached = false;
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    const session = new ServerSession();
+    session.attach(new SocketTransport(socket, 16 * 1024 * 1024, (error) => session.close(error)));
+    const toSession = (data: Buffer): void => session.receive(data);
+    socket.on('data', toSession);
+    socket.on('error', () => socket.destroy());
+    session.on('publish', (request) => {
+      if (attached) return request.reject('badName', 'one ingest per bench run');
+      attached = true;
+      request.accept();
+      socket.off('data', toSession);
+      socket.on('data', (data: Buffer) => {
+        bytes += data.length;
+        for (const output of outputs) output.writeRaw(data);
+      });
+    });
+  });
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+      }),
+    stats: () => ({ ingestBytes: bytes, destinations: outputs.map((o, i) => ({ id: destinations[i]?.id, state: o.closed ? 'closed' : 'live' })) }),
+    close: async () => {
+      await Promise.all(outputs.map((o) => o.close()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** A JSON-safe copy (Maps become objects), bounded so a huge stats object cannot flood IPC. */
 function toJson(value: unknown): unknown {
   const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v));
@@ -74,7 +122,7 @@ async function main(): Promise<void> {
   const [engineName, countArg, sinkPortArg] = process.argv.slice(2);
   const count = Number(countArg);
   const sinkPort = Number(sinkPortArg);
-  if (!(count >= 1) || !(sinkPort > 0)) throw new Error('usage: fanout-process.ts <restream|naive> <destinations> <sinkPort>');
+  if (!(count >= 1) || !(sinkPort > 0)) throw new Error('usage: fanout-process.ts <restream|naive|passthrough> <destinations> <sinkPort>');
   const destinations: BenchDestination[] = Array.from({ length: count }, (_, i) => ({
     id: `d${i + 1}`,
     name: `sink${i + 1}`,
@@ -82,6 +130,24 @@ async function main(): Promise<void> {
     streamKey: `sink${i + 1}`,
     enabled: true,
   }));
+  if (engineName === 'passthrough') {
+    const relay = await passthrough(destinations);
+    let stopping = false;
+    process.on('message', (raw: unknown) => {
+      if ((raw as ParentMessage).type !== 'stop' || stopping) return;
+      stopping = true;
+      const stats = relay.stats();
+      void relay
+        .close()
+        .catch(() => undefined)
+        .then(() => {
+          reply({ type: 'stopped', stats });
+          setTimeout(() => process.exit(0), 50);
+        });
+    });
+    reply({ type: 'ready', port: await relay.listen() });
+    return;
+  }
   let engine: Engine;
   if (engineName === 'restream') engine = await restreamEngine(destinations);
   else if (engineName === 'naive') engine = await naiveEngine(destinations);

@@ -13,6 +13,16 @@ export interface Comparison {
   ffmpegOverFanout: number | null;
   /** The bench's naive relay ÷ nginx-rtmp push, when it ran (a reference point). */
   naiveOverNginx: number | null;
+  /**
+   * The Node floor (byte passthrough, no parsing) against the same peers, when it ran: the best
+   * any Node relay of this stream could score, so how far a target is from reach in Node at all.
+   */
+  floorOverNginx: number | null;
+  ffmpegOverFloor: number | null;
+  /** ffmpeg-per-destination ÷ nginx-rtmp push: how far the C peer itself is from the 10x target. */
+  ffmpegOverNginx: number | null;
+  /** Fanout ÷ the Node floor: what the engine and RTMP stack add over moving the bytes. */
+  fanoutOverFloor: number | null;
   /** ffmpeg-per-destination ÷ Fanout with the relay ffmpeg pulls from counted in. */
   ffmpegWithRelayOverFanout: number | null;
   /** Peak RSS ratios (memory of the whole system under test). */
@@ -144,6 +154,10 @@ export function printReport(results: ConfigResult[]): { comparisons: Comparison[
     fanoutOverNginx: ratio(cpuOf(results, 'fanout', n), cpuOf(results, 'nginx-push', n)),
     ffmpegOverFanout: ratio(cpuOf(results, 'ffmpeg', n), cpuOf(results, 'fanout', n)),
     naiveOverNginx: ratio(cpuOf(results, 'naive', n), cpuOf(results, 'nginx-push', n)),
+    floorOverNginx: ratio(cpuOf(results, 'node-floor', n), cpuOf(results, 'nginx-push', n)),
+    ffmpegOverFloor: ratio(cpuOf(results, 'ffmpeg', n), cpuOf(results, 'node-floor', n)),
+    fanoutOverFloor: ratio(cpuOf(results, 'fanout', n), cpuOf(results, 'node-floor', n)),
+    ffmpegOverNginx: ratio(cpuOf(results, 'ffmpeg', n), cpuOf(results, 'nginx-push', n)),
     ffmpegWithRelayOverFanout: ratio(cpuWithRelay(results, n), cpuOf(results, 'fanout', n)),
     memoryFanoutOverNginx: ratio(peakRss(results, 'fanout', n), peakRss(results, 'nginx-push', n)),
     memoryFfmpegOverFanout: ratio(peakRss(results, 'ffmpeg', n), peakRss(results, 'fanout', n)),
@@ -159,6 +173,9 @@ export function printReport(results: ConfigResult[]): { comparisons: Comparison[
           'RSS Fanout ÷ nginx': fmt(c.memoryFanoutOverNginx, 1),
           'RSS ffmpeg ÷ Fanout': fmt(c.memoryFfmpegOverFanout, 1),
           ...(c.naiveOverNginx !== null ? { 'naive ÷ nginx push': fmt(c.naiveOverNginx) } : {}),
+          ...(c.floorOverNginx !== null ? { 'floor ÷ nginx push': fmt(c.floorOverNginx) } : {}),
+          ...(c.ffmpegOverFloor !== null ? { 'ffmpeg/dest ÷ floor': fmt(c.ffmpegOverFloor, 1) } : {}),
+          ...(c.fanoutOverFloor !== null ? { 'Fanout ÷ floor': fmt(c.fanoutOverFloor) } : {}),
         },
       ]),
     ),
@@ -179,6 +196,18 @@ export function printReport(results: ConfigResult[]): { comparisons: Comparison[
   return { comparisons, marginal, targets };
 }
 
+/** "; <who> in the same run: N=1: 2.30x, ..." for the same ratio measured for another system, when it ran. */
+function peerNote(comparisons: Comparison[], pick: (c: Comparison) => number | null, who: string, digits = 1): string {
+  const measured = comparisons.filter((c) => pick(c) !== null);
+  if (measured.length === 0) return '';
+  return `; ${who} in the same run: ${measured.map((c) => `N=${c.destinations}: ${fmt(pick(c), digits)}x`).join(', ')}`;
+}
+
+/** The same ratio for the Node floor: the best any Node relay of this stream can score. */
+function floorNote(comparisons: Comparison[], pick: (c: Comparison) => number | null, digits: number): string {
+  return peerNote(comparisons, pick, 'Node byte-passthrough floor', digits);
+}
+
 function evaluateTargets(results: ConfigResult[], comparisons: Comparison[]): Target[] {
   const fanout = results.filter((r) => r.system === 'fanout');
   const fanoutOk = fanout.filter((r) => r.status === 'ok');
@@ -192,7 +221,7 @@ function evaluateTargets(results: ConfigResult[], comparisons: Comparison[]): Ta
       : {
           target: 'CPU per destination within 1.5x of nginx-rtmp push',
           status: nginx.every((c) => c.fanoutOverNginx! <= 1.5) ? 'met' : 'not met',
-          detail: nginx.map((c) => `N=${c.destinations}: ${fmt(c.fanoutOverNginx)}x`).join(', '),
+          detail: nginx.map((c) => `N=${c.destinations}: ${fmt(c.fanoutOverNginx)}x`).join(', ') + floorNote(nginx, (c) => c.floorOverNginx, 2),
         },
   );
 
@@ -203,7 +232,10 @@ function evaluateTargets(results: ConfigResult[], comparisons: Comparison[]): Ta
       : {
           target: 'at least 10x less CPU than ffmpeg per destination',
           status: ffmpeg.every((c) => c.ffmpegOverFanout! >= 10) ? 'met' : 'not met',
-          detail: ffmpeg.map((c) => `N=${c.destinations}: ${fmt(c.ffmpegOverFanout, 1)}x`).join(', '),
+          detail:
+            ffmpeg.map((c) => `N=${c.destinations}: ${fmt(c.ffmpegOverFanout, 1)}x`).join(', ') +
+            floorNote(ffmpeg, (c) => c.ffmpegOverFloor, 1) +
+            peerNote(ffmpeg, (c) => c.ffmpegOverNginx, 'nginx-rtmp push itself'),
         },
   );
 

@@ -44,14 +44,19 @@ export interface SystemRunner {
   start(context: SystemContext): Promise<RunningSystem>;
 }
 
-export type SystemId = 'fanout' | 'naive' | 'nginx-push' | 'ffmpeg';
+export type SystemId = 'fanout' | 'naive' | 'node-floor' | 'nginx-push' | 'ffmpeg';
 
 export const FANOUT_PROCESS = join(__dirname, 'fanout-process.ts');
 
-function fanoutRunner(engine: 'restream' | 'naive'): SystemRunner {
+const NODE_RUNNERS = {
+  restream: { id: 'fanout', label: 'Fanout (StreamRestreamer)' },
+  naive: { id: 'naive', label: 'naive relay (bench reference)' },
+  passthrough: { id: 'node-floor', label: 'Node floor: byte passthrough' },
+} as const;
+
+function fanoutRunner(engine: keyof typeof NODE_RUNNERS): SystemRunner {
   return {
-    id: engine === 'restream' ? 'fanout' : 'naive',
-    label: engine === 'restream' ? 'Fanout (StreamRestreamer)' : 'naive relay (bench reference)',
+    ...NODE_RUNNERS[engine],
     async unavailable() {
       if (engine !== 'restream') return undefined;
       try {
@@ -64,7 +69,8 @@ function fanoutRunner(engine: 'restream' | 'naive'): SystemRunner {
     async start({ destinations, sinkPort, hardLimitS, fanoutProcess }) {
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the fan-out process (open it in Chrome DevTools).
       const profileDir = process.env['BENCH_CPU_PROF'];
-      const execArgv = [...fanoutProcess.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+      // BENCH_NODE_FLAGS="--flag ..." adds node/V8 flags to the fan-out process (for experiments).
+      const execArgv = [...fanoutProcess.execArgv, ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
       const args = [engine, String(destinations), String(sinkPort)];
       const child = forkModule(`fanout(${engine})`, fanoutProcess.file, args, hardLimitS, execArgv);
       try {
@@ -241,6 +247,7 @@ const ffmpegRunner: SystemRunner = {
 export const SYSTEMS: Record<SystemId, SystemRunner> = {
   fanout: fanoutRunner('restream'),
   naive: fanoutRunner('naive'),
+  'node-floor': fanoutRunner('passthrough'),
   'nginx-push': nginxPushRunner,
   ffmpeg: ffmpegRunner,
 };
