@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthSchema } from '@fanout/contracts';
-import { publish, RtmpError } from '@fanout/rtmp';
+import { healthSchema, streamDetailSchema } from '@fanout/contracts';
+import { publish, RtmpError, RtmpServer, type RtmpPublisher } from '@fanout/rtmp';
 import { PrismaService } from '../src/database/prisma.service';
 import { Secrets } from '../src/crypto/secrets';
+import { IngestService } from '../src/ingest/ingest.service';
 import { startTestApi, type TestApi } from './support/api';
+import { type Actor, setUpTeam } from './support/actors';
+import { recordingClient } from './support/http';
+import { waitUntil } from './support/media';
 
 describe('RTMP ingest listener', () => {
   let api: TestApi;
@@ -95,5 +99,90 @@ describe('RTMP ingest: takeover and bad-key limits', () => {
     expect((error as RtmpError).code).toBe('PUBLISH_BAD_NAME');
     expect(api.logs.some((l) => l.includes('too many bad stream keys'))).toBe(true);
     expect(api.logs.filter((l) => l.includes('unknown stream key')).length).toBe(lookupsBefore);
+  });
+});
+
+describe('RTMP ingest: a rotated key or a deleted stream stops the encoder that is live with it', () => {
+  let api: TestApi;
+  let owner: Actor;
+  let sink: RtmpServer;
+  let sinkPort: number;
+  let unpublishedAtSink = 0;
+  const publishers: RtmpPublisher[] = [];
+
+  beforeAll(async () => {
+    // A long grace window: deleting must not wait for it.
+    api = await startTestApi({ INGEST_GRACE_S: '30' });
+    ({ owner } = await setUpTeam(recordingClient(api.url), {}));
+    sink = new RtmpServer();
+    sink.on('session', (session) => {
+      session.on('publish', (request) => request.accept());
+      session.on('unpublish', () => unpublishedAtSink++);
+    });
+    ({ port: sinkPort } = await sink.listen(0, '127.0.0.1'));
+  });
+
+  afterAll(async () => {
+    for (const p of publishers) if (!p.closed) await p.close().catch(() => undefined);
+    await api?.dispose();
+    await sink?.close();
+  });
+
+  async function liveStream(name: string) {
+    const created = streamDetailSchema.parse((await owner.call('POST', '/api/streams', { name })).body);
+    const destination = await owner.call('POST', `/api/streams/${created.id}/destinations`, { name: 'Sink', platform: 'custom', url: `rtmp://127.0.0.1:${sinkPort}/live`, streamKey: `sink_${name}_4e8a` });
+    expect(destination.status).toBe(201);
+    return { id: created.id, key: created.streamKey! };
+  }
+
+  async function goLive(streamKey: string): Promise<RtmpPublisher> {
+    const publisher = await publish(`rtmp://127.0.0.1:${api.rtmpPort}/live/${streamKey}`);
+    publishers.push(publisher);
+    publisher.sendVideo(0, Buffer.from([0x17, 0x00, 0x00, 0x00, 0x00, 0x01, 0x64, 0x00, 0x1f, 0xff]));
+    return publisher;
+  }
+
+  const ingest = () => api.app.get(IngestService);
+  const ingestState = (id: string) => ingest().stats(id)?.ingest.state;
+  const destinationState = (id: string) => ingest().stats(id)?.destinations[0]?.state;
+
+  it('rotating the key disconnects the encoder; the destination waits out the grace window, and the encoder continues with the new key', async () => {
+    const stream = await liveStream('rotate');
+    const first = await goLive(stream.key);
+    await waitUntil('the destination to go live', () => destinationState(stream.id) === 'live', 10_000);
+    const restreamer = ingest().restreamer(stream.id);
+
+    const rotated = await owner.call('POST', `/api/streams/${stream.id}/rotate-key`);
+    expect(rotated.status).toBe(200);
+    const newKey = streamDetailSchema.parse(rotated.body).streamKey!;
+    await waitUntil('the encoder to be disconnected', () => first.closed, 5_000);
+    expect(ingestState(stream.id)).toBe('grace');
+    expect(destinationState(stream.id)).toBe('live');
+
+    const old = await publish(`rtmp://127.0.0.1:${api.rtmpPort}/live/${stream.key}`).catch((e: unknown) => e);
+    expect((old as RtmpError).code).toBe('PUBLISH_BAD_NAME');
+
+    const second = await goLive(newKey);
+    await waitUntil('the ingest to be live again', () => ingestState(stream.id) === 'live', 5_000);
+    expect(ingest().restreamer(stream.id)).toBe(restreamer); // the same broadcast, not a new one
+    expect(second.closed).toBe(false);
+    expect(api.logs.some((l) => l.includes('stream key rotated') && l.includes('disconnecting the publisher'))).toBe(true);
+  });
+
+  it('deleting the stream disconnects the encoder and unpublishes its destinations at once, without a grace window', async () => {
+    const stream = await liveStream('delete');
+    const publisher = await goLive(stream.key);
+    await waitUntil('the destination to go live', () => destinationState(stream.id) === 'live', 10_000);
+    const unpublishedBefore = unpublishedAtSink;
+    const logsBefore = api.logs.length;
+
+    const started = Date.now();
+    expect((await owner.call('DELETE', `/api/streams/${stream.id}`)).status).toBe(204);
+    await waitUntil('the encoder to be disconnected', () => publisher.closed, 5_000);
+    await waitUntil('the restreamer to be released', () => ingest().restreamer(stream.id) === undefined, 5_000);
+    await waitUntil('the destination to be unpublished', () => unpublishedAtSink > unpublishedBefore, 5_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The history of a stream deleted mid-broadcast goes with it, quietly: no warnings, no errors.
+    expect(api.logs.slice(logsBefore).filter((l) => /^\{"level":(40|50)/.test(l))).toEqual([]);
   });
 });

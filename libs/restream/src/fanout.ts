@@ -225,6 +225,33 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     if (session.closed) this.publisherGone(session, 'disconnected');
   }
 
+  /**
+   * Closes the publishing session, e.g. because its stream key was rotated. Destinations stay
+   * connected for the grace window, so an encoder that comes back (with the new key) within it
+   * continues the same broadcast; otherwise the ingest ends as usual.
+   */
+  dropPublisher(reason: string): void {
+    const session = this.session;
+    if (session === undefined) return;
+    this.publisherGone(session, reason);
+    session.close(new RtmpError('SESSION_CLOSED', reason));
+  }
+
+  /**
+   * Ends the ingest now, without a grace window (e.g. the stream was deleted): the publisher is
+   * closed, destinations are unpublished cleanly, then 'ingest' ended and 'ended' are emitted.
+   */
+  endNow(reason: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.ingestState === 'idle') return this.ending ?? Promise.resolve();
+    const session = this.session;
+    this.detach();
+    session?.close(new RtmpError('SESSION_CLOSED', reason));
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    return this.endIngest(reason);
+  }
+
   /** Applies a new destination list: only added, changed, removed, enabled or disabled ones are touched. */
   setDestinations(specs: DestinationSpec[]): void {
     if (this.closed) return;

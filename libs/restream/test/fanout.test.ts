@@ -251,6 +251,44 @@ describe.skipIf(skip)('StreamRestreamer on loopback sockets', () => {
     expect(rig.ingestEvents.map((e) => e.state)).toEqual(['live', 'grace', 'live', 'grace', 'ended']);
   });
 
+  it('dropPublisher (key rotated): the encoder is disconnected, sinks stay connected for the grace window, and an encoder that comes back continues the timeline', async () => {
+    rig = await makeRig(1, { graceMs: 3_000 });
+    const sink = rig.sinks[0]!;
+    const first = await publishAll(rig, ['d0']);
+    await waitFor('every frame', () => sink.counts().video === rec.videoFrames);
+
+    rig.restreamer.dropPublisher('stream key rotated');
+    await waitFor('encoder disconnected', () => first.closed, 3_000);
+    expect(rig.restreamer.stats.ingest.state).toBe('grace');
+    expect(rig.ingestEvents.at(-1)).toMatchObject({ state: 'grace', reason: 'stream key rotated' });
+    expect(rig.restreamer.stats.destinations[0]!.state).toBe('live');
+
+    const second = await startPublisher(rig);
+    await sendTags(second, rec.metadata, rec.media);
+    await waitFor('second run delivered', () => sink.counts().video === 2 * rec.videoFrames);
+    expect(sink.connections).toHaveLength(1);
+    expect(nonMonotonic(sink.connections[0]!.messages)).toBeUndefined();
+    expect(rig.ingestEvents.map((e) => e.state)).toEqual(['live', 'grace', 'live']);
+  });
+
+  it('endNow (stream deleted): publisher closed and destinations unpublished at once, no grace window', async () => {
+    rig = await makeRig(2, { graceMs: 60_000 });
+    const publisher = await publishAll(rig, ['d0', 'd1']);
+    const started = Date.now();
+    await rig.restreamer.endNow('stream deleted');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await waitFor('encoder disconnected', () => publisher.closed, 3_000);
+    for (const s of rig.sinks) await waitFor('unpublished at the sink', () => s.connections[0]!.unpublished, 3_000);
+    expect(rig.ended).toBe(1);
+    expect(rig.ingestEvents.map((e) => [e.state, e.reason])).toEqual([
+      ['live', undefined],
+      ['ended', 'stream deleted'],
+    ]);
+    expect(rig.restreamer.stats.destinations.map((d) => d.state)).toEqual(['idle', 'idle']);
+    await rig.restreamer.endNow('again'); // idempotent
+    expect(rig.ended).toBe(1);
+  });
+
   it('takeover: a second publisher on the same stream closes the first; sinks keep their one connection', async () => {
     rig = await makeRig(2);
     const half = Math.floor(rec.media.length / 2);

@@ -157,6 +157,26 @@ export class IngestService implements OnApplicationShutdown {
     if (restreamer) restreamer.setDestinations(await this.destinations.forStream(streamId));
   }
 
+  /**
+   * Disconnects the encoder publishing to a stream (its key was rotated: the old key must not
+   * keep a broadcast going). Destinations stay up for the grace window, so an encoder that
+   * reconnects with the new key in time continues the same broadcast.
+   */
+  dropPublisher(streamId: string, reason: string): void {
+    const restreamer = this.restreamers.get(streamId);
+    if (!restreamer) return;
+    this.log.info({ streamId, reason }, 'disconnecting the publisher');
+    restreamer.dropPublisher(reason);
+  }
+
+  /** Ends a stream's live session now (the stream was deleted): encoder closed, destinations unpublished. */
+  async endStream(streamId: string, reason: string): Promise<void> {
+    const restreamer = this.restreamers.get(streamId);
+    if (!restreamer) return;
+    this.log.info({ streamId, reason }, 'ending the live stream');
+    await restreamer.endNow(reason);
+  }
+
   /** Live statistics of a stream, or undefined when nothing is publishing or in its grace window. */
   stats(streamId: string): StreamStats | undefined {
     return this.restreamers.get(streamId)?.stats;

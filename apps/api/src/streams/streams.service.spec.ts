@@ -21,7 +21,7 @@ const T0 = new Date('2026-11-21T12:00:00.000Z');
 function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST: undefined, RTMP_PORT: 1935 }) {
   const secrets = new Secrets(randomBytes(32));
   const rows = new Map<string, StreamRow & { keyHash: string; keyCiphertext: string }>();
-  const refreshed: string[] = [];
+  const live: Array<['end' | 'drop', string, string]> = [];
   const audits: unknown[][] = [];
   const keys: string[] = [];
   const repository = strictFake<StreamsRepository>('StreamsRepository', {
@@ -63,8 +63,11 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
     },
   });
   const ingest = strictFake<IngestService>('IngestService', {
-    async refreshDestinations(streamId) {
-      refreshed.push(streamId);
+    async endStream(streamId, reason) {
+      live.push(['end', streamId, reason]);
+    },
+    dropPublisher(streamId, reason) {
+      live.push(['drop', streamId, reason]);
     },
   });
   const audit = strictFake<AuditService>('AuditService', {
@@ -82,7 +85,7 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
   });
   const { logger, text } = capturedLogger();
   const service = new StreamsService(repository, secrets, recordingKeys, ingest, audit, config, logger);
-  return { service, rows, refreshed, audits, keys, secrets, logs: text };
+  return { service, rows, live, audits, keys, secrets, logs: text };
 }
 
 describe('StreamsService', () => {
@@ -138,7 +141,7 @@ describe('StreamsService', () => {
   });
 
   it("answers NOT_FOUND for another member's stream, an unknown id and a malformed id, on every operation", async () => {
-    const { service, refreshed, audits } = setup();
+    const { service, live, audits } = setup();
     const a = await service.create(ALICE, { name: 'A' }, 'h');
     audits.length = 0;
     for (const id of [a.id, randomUUID(), 'not-a-uuid']) {
@@ -151,7 +154,7 @@ describe('StreamsService', () => {
         await expect(call()).rejects.toMatchObject({ code: 'NOT_FOUND', userMessage: 'No such stream.' });
       }
     }
-    expect(refreshed).toEqual([]);
+    expect(live).toEqual([]);
     expect(audits).toEqual([]);
     expect((await service.get(ALICE, a.id, 'h')).name).toBe('A');
   });
@@ -167,8 +170,8 @@ describe('StreamsService', () => {
     expect(audits).toEqual([[ALICE, 'stream.update', { type: 'stream', id: a.id }, { name: 'Renamed', changed: ['name', 'settings'] }]]);
   });
 
-  it('rotates the key: the old lookup hash no longer matches, the new key is shown to the owner only', async () => {
-    const { service, rows, secrets, audits } = setup();
+  it('rotates the key: the old lookup hash no longer matches, a live encoder is disconnected, the new key is shown to the owner only', async () => {
+    const { service, rows, secrets, audits, live } = setup();
     const a = await service.create(ALICE, { name: 'A' }, 'h');
     const rotated = await service.rotateKey(ALICE, a.id, 'h');
     expect(rotated.streamKey).toMatch(STREAM_KEY);
@@ -179,14 +182,18 @@ describe('StreamsService', () => {
     expect(byAdmin.streamKey).toBeNull();
     expect(secrets.decrypt(rows.get(a.id)!.keyCiphertext)).not.toBe(rotated.streamKey);
     expect(audits.slice(1).map((a) => a[1])).toEqual(['stream.rotate-key', 'stream.rotate-key']);
+    expect(live).toEqual([
+      ['drop', a.id, 'stream key rotated'],
+      ['drop', a.id, 'stream key rotated'],
+    ]);
   });
 
-  it('deletes a stream and tells the ingest, so a live stream drops its destinations', async () => {
-    const { service, rows, refreshed, audits } = setup();
+  it('deletes a stream and tells the ingest, so a live stream ends at once', async () => {
+    const { service, rows, live, audits } = setup();
     const a = await service.create(ALICE, { name: 'A' }, 'h');
     await service.remove(ADMIN, a.id);
     expect(rows.size).toBe(0);
-    expect(refreshed).toEqual([a.id]);
+    expect(live).toEqual([['end', a.id, 'stream deleted']]);
     expect(audits.at(-1)).toEqual([ADMIN, 'stream.delete', { type: 'stream', id: a.id }, { name: 'A' }]);
   });
 

@@ -68,18 +68,23 @@ export class StreamsService {
     return this.toStream(row, host);
   }
 
-  /** Deletes the stream and its destinations; a live stream stops fanning out at once. */
+  /** Deletes the stream and its destinations; a live stream ends at once (encoder closed, destinations unpublished). */
   async remove(user: User, id: string): Promise<void> {
     const current = await this.accessible(user, id);
     if (!(await this.streams.delete(id))) throw notFound();
-    await this.applyLive(id);
+    try {
+      await this.ingest.endStream(id, 'stream deleted');
+    } catch (error) {
+      this.log.error({ err: error, streamId: id }, 'could not end the live stream');
+    }
     this.log.info({ streamId: id, userId: user.id }, 'stream deleted');
     await this.audit.record(user, 'stream.delete', { type: 'stream', id }, { name: current.name });
   }
 
   /**
-   * A new key; the old one stops authorising publishes at once. An encoder already live
-   * with the old key keeps publishing until it disconnects (the ingest does not re-check).
+   * A new key; the old one stops authorising publishes at once, and an encoder live with it is
+   * disconnected. Destinations stay up for the grace window, so reconnecting the encoder with
+   * the new key in time continues the same broadcast.
    */
   async rotateKey(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
     await this.accessible(user, id);
@@ -87,6 +92,7 @@ export class StreamsService {
     const row = await this.streams.setKey(id, this.secrets.lookupHash(key), this.secrets.encrypt(key));
     if (!row) throw notFound();
     this.log.info({ streamId: id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream key rotated');
+    this.ingest.dropPublisher(id, 'stream key rotated');
     await this.audit.record(user, 'stream.rotate-key', { type: 'stream', id }, { name: row.name });
     return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? key : null };
   }
@@ -100,15 +106,6 @@ export class StreamsService {
     const row = UUID.test(id) ? await this.streams.find(id) : null;
     if (!row || !canManageStream(user, row.ownerId)) throw notFound();
     return row;
-  }
-
-  /** The database is the truth; a live stream that cannot take the change is logged, not failed. */
-  private async applyLive(streamId: string): Promise<void> {
-    try {
-      await this.ingest.refreshDestinations(streamId);
-    } catch (error) {
-      this.log.error({ err: error, streamId }, 'could not apply the change to the live stream');
-    }
   }
 
   private toStream(row: StreamRow, host: string | undefined): Stream {

@@ -19,7 +19,7 @@ function setup(initial: Role[]) {
   const clock = new FakeClock();
   const rows = new Map<string, UserRow & { passwordHash: string; streamIds: string[] }>();
   const revokedSessionsOf: string[] = [];
-  const refreshed: string[] = [];
+  const ended: Array<[string, string]> = [];
   const audits: unknown[][] = [];
   const add = (role: Role, email = `${role}${rows.size}@example.com`) => {
     const row = { id: randomUUID(), email, role, createdAt: T0, passwordHash: 'hash:x', streamIds: [randomUUID()] };
@@ -68,8 +68,8 @@ function setup(initial: Role[]) {
     },
   });
   const ingest = strictFake<IngestService>('IngestService', {
-    async refreshDestinations(streamId) {
-      refreshed.push(streamId);
+    async endStream(streamId, reason) {
+      ended.push([streamId, reason]);
     },
   });
   const audit = strictFake<AuditService>('AuditService', {
@@ -79,7 +79,7 @@ function setup(initial: Role[]) {
   });
   const { logger, text } = capturedLogger();
   const service = new UsersService(repository, hasher, ingest, audit, clock as unknown as Clock, logger);
-  return { service, rows, users, add, revokedSessionsOf, refreshed, audits, logs: text };
+  return { service, rows, users, add, revokedSessionsOf, ended, audits, logs: text };
 }
 
 describe('UsersService', () => {
@@ -159,11 +159,11 @@ describe('UsersService', () => {
   });
 
   it('stops the live streams of a deleted user and audits the deletion', async () => {
-    const { service, users, rows, refreshed, audits } = setup(['owner', 'member']);
+    const { service, users, rows, ended, audits } = setup(['owner', 'member']);
     const [owner, member] = users;
     const streamIds = rows.get(member!.id)!.streamIds;
     await service.remove(owner!, member!.id);
-    expect(refreshed).toEqual(streamIds);
+    expect(ended).toEqual(streamIds.map((id) => [id, 'owner deleted']));
     expect(audits).toEqual([[owner, 'user.delete', { type: 'user', id: member!.id }, { email: member!.email, role: 'member' }]]);
   });
 

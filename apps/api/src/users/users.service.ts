@@ -64,7 +64,7 @@ export class UsersService {
     return toUser(row);
   }
 
-  /** Their streams go too, and any of them that is live stops fanning out. */
+  /** Their streams go too, and any of them that is live ends at once (encoder closed, destinations unpublished). */
   async remove(actor: User, id: string): Promise<void> {
     if (id === actor.id) throw new AppError('CANNOT_DELETE_SELF');
     const target = await this.find(id);
@@ -73,7 +73,7 @@ export class UsersService {
     if (deleted === null) throw notFound();
     if (deleted === 'last-owner') throw lastOwner();
     for (const streamId of deleted.streamIds) {
-      await this.ingest.refreshDestinations(streamId).catch((error: unknown) => this.log.error({ err: error, streamId }, 'could not stop the live stream of a deleted user'));
+      await this.ingest.endStream(streamId, 'owner deleted').catch((error: unknown) => this.log.error({ err: error, streamId }, 'could not stop the live stream of a deleted user'));
     }
     this.log.info({ userId: id, actorId: actor.id }, 'user deleted');
     await this.audit.record(actor, 'user.delete', { type: 'user', id }, { email: target.email, role: target.role });

@@ -19,7 +19,7 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
   async function rotate() {
     const updated = await apiRequest(`/api/streams/${encodeURIComponent(stream.id)}/rotate-key`, { method: 'POST', schema: streamDetailSchema });
     onRotated(updated);
-    setNotice('New stream key created. Paste it into OBS before your next broadcast; the old key no longer works.');
+    setNotice('New stream key created; the old key no longer works. Paste the new one into OBS (if you were live, start streaming again now to continue the broadcast).');
   }
 
   return (
@@ -78,7 +78,7 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
       {confirming ? (
         <ConfirmDialog
           title="Rotate the stream key?"
-          description="A new key is created and the current one stops working at once. A broadcast already running keeps going; OBS needs the new key for the next one."
+          description="A new key is created and the current one stops working at once. An encoder live with the old key is disconnected; your destinations stay connected for the grace window, so put the new key into OBS and start streaming again right away to continue the same broadcast."
           confirmLabel="Rotate key"
           pendingLabel="Rotating…"
           onConfirm={rotate}
