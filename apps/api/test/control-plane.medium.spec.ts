@@ -36,6 +36,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
   let prisma: PrismaService;
   let ingestUrl: string;
   const refreshDestinations = vi.fn<(streamId: string) => Promise<void>>();
+  const endStream = vi.fn<(streamId: string, reason: string) => Promise<void>>();
   /** Every stream key the API handed out, and every destination key sent to it. */
   const streamKeys: string[] = [];
   const destinationKeys: string[] = [];
@@ -62,6 +63,11 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
     vi.spyOn(ingest, 'refreshDestinations').mockImplementation(async (streamId) => {
       await refreshDestinations(streamId);
       return real(streamId);
+    });
+    const realEnd = ingest.endStream.bind(ingest);
+    vi.spyOn(ingest, 'endStream').mockImplementation(async (streamId, reason) => {
+      await endStream(streamId, reason);
+      return realEnd(streamId, reason);
     });
   });
 
@@ -167,11 +173,11 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
     it('deletes a stream with its destinations (204), after which it is 404', async () => {
       const doomed = streamDetailSchema.parse(keep(await alice.call('POST', '/api/streams', { name: 'Doomed' })).body);
       await alice.call('POST', `/api/streams/${doomed.id}/destinations`, { name: 'YT', platform: 'youtube', streamKey: destinationKey('doomed') });
-      refreshDestinations.mockClear();
+      endStream.mockClear();
       const res = await alice.call('DELETE', `/api/streams/${doomed.id}`);
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
-      expect(refreshDestinations).toHaveBeenCalledWith(doomed.id);
+      expect(endStream).toHaveBeenCalledExactlyOnceWith(doomed.id, 'stream deleted');
       expect((await alice.call('GET', `/api/streams/${doomed.id}`)).status).toBe(404);
       expect(await prisma.client.destination.count({ where: { streamId: doomed.id } })).toBe(0);
     });
@@ -374,10 +380,10 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
       const daveId = userSchema.parse(dave.body).id;
       const signedIn = await signIn(client, 'dave@example.com', 'dave password 1');
       const daveStream = streamDetailSchema.parse(keep(await signedIn.call('POST', '/api/streams', { name: 'Dave' })).body);
-      refreshDestinations.mockClear();
+      endStream.mockClear();
       const res = await admin.call('DELETE', `/api/users/${daveId}`);
       expect(res.status).toBe(204);
-      expect(refreshDestinations).toHaveBeenCalledWith(daveStream.id);
+      expect(endStream).toHaveBeenCalledExactlyOnceWith(daveStream.id, 'owner deleted');
       expect((await owner.call('GET', `/api/streams/${daveStream.id}`)).status).toBe(404);
       expect((await signedIn.call('GET', '/api/auth/me')).status).toBe(401);
       const again = await admin.call('DELETE', `/api/users/${daveId}`);
