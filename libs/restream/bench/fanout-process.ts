@@ -116,6 +116,22 @@ function toJson(value: unknown): unknown {
   return text.length > 2_000_000 ? { truncated: true } : (JSON.parse(text) as unknown);
 }
 
+/** On the parent's 'stop': take the stats, close, answer 'stopped' with them, and exit. */
+function stopOnRequest(stats: () => unknown, close: () => Promise<void>): void {
+  let stopping = false;
+  process.on('message', (raw: unknown) => {
+    if ((raw as ParentMessage).type !== 'stop' || stopping) return;
+    stopping = true;
+    const taken = stats();
+    void close()
+      .catch(() => undefined)
+      .then(() => {
+        reply({ type: 'stopped', stats: taken });
+        setTimeout(() => process.exit(0), 50);
+      });
+  });
+}
+
 async function main(): Promise<void> {
   childWatchdog();
   answerPings();
@@ -132,19 +148,7 @@ async function main(): Promise<void> {
   }));
   if (engineName === 'passthrough') {
     const relay = await passthrough(destinations);
-    let stopping = false;
-    process.on('message', (raw: unknown) => {
-      if ((raw as ParentMessage).type !== 'stop' || stopping) return;
-      stopping = true;
-      const stats = relay.stats();
-      void relay
-        .close()
-        .catch(() => undefined)
-        .then(() => {
-          reply({ type: 'stopped', stats });
-          setTimeout(() => process.exit(0), 50);
-        });
-    });
+    stopOnRequest(relay.stats, relay.close);
     reply({ type: 'ready', port: await relay.listen() });
     return;
   }
@@ -164,22 +168,7 @@ async function main(): Promise<void> {
     });
   });
 
-  let stopping = false;
-  process.on('message', (raw: unknown) => {
-    const message = raw as ParentMessage;
-    if (message.type !== 'stop' || stopping) return;
-    stopping = true;
-    const stats = engine.stats();
-    void engine
-      .close()
-      .catch(() => undefined)
-      .then(() => server.close())
-      .then(() => {
-        reply({ type: 'stopped', stats });
-        setTimeout(() => process.exit(0), 50);
-      });
-  });
-
+  stopOnRequest(engine.stats, () => engine.close().catch(() => undefined).then(() => server.close()));
   const { port } = await server.listen(0, '127.0.0.1');
   reply({ type: 'ready', port });
 }
