@@ -2,7 +2,7 @@ import type { FlvTag, RtmpPublisher } from '@fanout/rtmp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recording, type Recording } from './support/fixture';
 import { Sink, publish, sendTags, waitFor } from './support/harness';
-import { type Rig, makeRig, specFor } from './support/rig';
+import { type Rig, closeRig, makeRig, specFor } from './support/rig';
 import { FFMPEG_AVAILABLE, skipWithout } from './support/tools';
 
 const skip = skipWithout('ffmpeg', FFMPEG_AVAILABLE);
@@ -42,8 +42,7 @@ describe.skipIf(skip)('Enhanced RTMP passthrough', () => {
   }, 60_000);
 
   afterEach(async () => {
-    for (const p of publishers.splice(0)) if (!p.closed) await p.close().catch(() => undefined);
-    await rig?.close();
+    await closeRig(rig, publishers);
     rig = undefined;
   });
 

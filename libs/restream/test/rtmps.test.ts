@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from './support/certs';
 import { recording, type Recording } from './support/fixture';
 import { Sink, publish, sendTags, waitFor } from './support/harness';
-import { type Rig, makeRig, specFor } from './support/rig';
+import { type Rig, closeRig, makeRig, specFor } from './support/rig';
 import { FFMPEG_AVAILABLE, OPENSSL_AVAILABLE, skipWithout } from './support/tools';
 
 const skip = skipWithout('ffmpeg', FFMPEG_AVAILABLE) || skipWithout('openssl', OPENSSL_AVAILABLE);
@@ -18,8 +18,7 @@ describe.skipIf(skip)('RTMPS destinations', () => {
   }, 60_000);
 
   afterEach(async () => {
-    for (const p of publishers.splice(0)) if (!p.closed) await p.close().catch(() => undefined);
-    await rig?.close();
+    await closeRig(rig, publishers);
     rig = undefined;
   });
 

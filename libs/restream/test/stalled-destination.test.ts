@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationStats } from '../src';
 import { recording, type Recording } from './support/fixture';
 import { Sink, publish, sendTags, sleep, waitFor } from './support/harness';
-import { type Rig, makeRig, specFor } from './support/rig';
+import { type Rig, closeRig, makeRig, specFor } from './support/rig';
 import { FFMPEG_AVAILABLE, skipWithout } from './support/tools';
 
 const skip = skipWithout('ffmpeg', FFMPEG_AVAILABLE);
@@ -123,8 +123,7 @@ describe.skipIf(skip)('a destination that stops reading', () => {
   }, 60_000);
 
   afterEach(async () => {
-    for (const p of publishers.splice(0)) if (!p.closed) await p.close().catch(() => undefined);
-    await rig?.close();
+    await closeRig(rig, publishers);
     await proxy?.close();
     rig = undefined;
     proxy = undefined;

@@ -1,4 +1,4 @@
-import type { RtmpServer, ServerSession } from '@fanout/rtmp';
+import type { RtmpPublisher, RtmpServer, ServerSession } from '@fanout/rtmp';
 import { type DestinationSpec, type DestinationStateEvent, type IngestEvent, StreamRestreamer, type StreamRestreamerOptions, type StreamStats } from '../../src';
 import { Sink, startIngest, waitFor } from './harness';
 
@@ -59,4 +59,10 @@ export async function makeRig(sinkCount: number, options: Partial<StreamRestream
   restreamer.on('stats', (stats) => rig.stats.push(stats));
   restreamer.on('ended', () => (rig.ended += 1));
   return rig;
+}
+
+/** A test's teardown: unpublish the publishers it opened (emptying the list), then close its rig. */
+export async function closeRig(rig: Rig | undefined, publishers: RtmpPublisher[]): Promise<void> {
+  for (const p of publishers.splice(0)) if (!p.closed) await p.close().catch(() => undefined);
+  await rig?.close();
 }
