@@ -19,6 +19,7 @@ const BY_CODE: Readonly<Record<RtmpErrorCode, FailureReason>> = {
   SOCKET_ERROR: 'closed-by-peer',
   CONNECT_FAILED: 'closed-by-peer',
   PUBLISH_FAILED: 'closed-by-peer',
+  PUBLISH_BACKLOG_OVERFLOW: 'protocol',
   HANDSHAKE_BAD_VERSION: 'protocol',
   HANDSHAKE_INVALID: 'protocol',
   CHUNK_WITHOUT_PREVIOUS: 'protocol',

@@ -126,6 +126,69 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
     expect(decodeAll(c!.written, 128)).toEqual(decodeAll(a!.written, 4096));
   });
 
+  it('gives destinations configured before the publish the whole broadcast, however late they connect', async () => {
+    // 'slow' connects only after the ingest's second keyframe: with the GOP cache alone it would miss the first GOP.
+    const gates = new Map<number, () => void>();
+    const publishers = new Map<number, FakePublisher>();
+    const publishFn: PublishFunction = (target) =>
+      new Promise((resolve) => {
+        const publisher = new FakePublisher(target, 4096);
+        publishers.set(target.port, publisher);
+        gates.set(target.port, () => resolve(publisher as unknown as RtmpPublisher));
+      });
+    const engine = new StreamRestreamer({ streamId: 's', destinations: [spec('fast', 1), spec('slow', 2)], publish: publishFn, connectDelayMs: 50 });
+    engines.push(engine);
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSession());
+    const sent: Buffer[] = [];
+    const send = (kind: 'video' | 'audio', ts: number, payload: Buffer) => {
+      sent.push(payload);
+      ingest[kind](ts, payload);
+    };
+    ingest.metadata({ width: 640, height: 360, framerate: 30 });
+    send('audio', 0, AAC_HEADER); // audio first, as some encoders do
+    send('audio', 0, aac(0));
+    send('video', 0, AVC_HEADER);
+    await until(() => gates.size === 2);
+    let n = 0;
+    for (; n < 45; n++) {
+      send('video', n * 33, frame(n % 30 === 0, n));
+      send('audio', n * 21 + 21, aac(n + 1));
+    }
+    gates.get(1)!();
+    await until(() => engine.stats.destinations.find((d) => d.id === 'fast')?.state === 'live');
+    for (; n < 70; n++) send('video', n * 33, frame(n % 30 === 0, n)); // past the second keyframe (n = 30, 60)
+    gates.get(2)!();
+    await until(() => engine.stats.destinations.every((d) => d.state === 'live'));
+    for (; n < 90; n++) send('video', n * 33, frame(n % 30 === 0, n));
+
+    const bodies = (p: FakePublisher) => {
+      const out: Buffer[] = [];
+      const decoder = new ChunkDecoder({ onMessage: (m) => void (m.type !== MessageType.SetChunkSize && out.push(Buffer.from(m.payload))) });
+      const set = Buffer.alloc(4);
+      set.writeUInt32BE(4096);
+      decoder.push(serialiseMessage({ csid: 2, type: MessageType.SetChunkSize, streamId: 0, timestamp: 0, payload: set }, 128));
+      for (const b of p.written) decoder.push(b);
+      return out;
+    };
+    for (const port of [1, 2]) {
+      const got = bodies(publishers.get(port)!);
+      expect(got[0]!.subarray(0, 16).toString('latin1'), `${port}: metadata first`).toContain('@setDataFrame');
+      expect(got.slice(1).map((b) => b.toString('hex')), `destination ${port}`).toEqual(sent.map((b) => b.toString('hex')));
+    }
+    expect(engine.stats.destinations.map((d) => d.droppedFrames)).toEqual([0, 0]);
+
+    // Once every destination is live, a joiner starts from the GOP cache: headers, then the last keyframe.
+    engine.setDestinations([spec('fast', 1), spec('slow', 2), spec('late', 3)]);
+    await until(() => gates.has(3));
+    gates.get(3)!();
+    await until(() => engine.stats.destinations.find((d) => d.id === 'late')?.state === 'live');
+    const late = bodies(publishers.get(3)!);
+    expect(late.slice(1, 3)).toEqual([AVC_HEADER, AAC_HEADER]);
+    expect(late[3]![0]).toBe(0x17);
+    expect(late.length).toBe(1 + 2 + (90 - 60));
+  });
+
   it('continues one monotonic timeline across publishers: the new session starts one frame after the last timestamp sent', async () => {
     const { engine, publishers } = setup([spec('a', 1)], () => 4096, { graceMs: 5_000 });
     const first = new FakeIngest();

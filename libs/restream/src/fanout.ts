@@ -12,7 +12,7 @@ import {
   parseVideoTag,
 } from '@fanout/rtmp';
 import type { BackoffOptions } from './backoff';
-import type { BoundedQueueOptions } from './bounded-queue';
+import { type BoundedQueueOptions, DEFAULT_QUEUE_OPTIONS } from './bounded-queue';
 import { type Clock, monotonicClock } from './clock';
 import { GopCache, type GopCacheOptions } from './gop-cache';
 import { type IngestFacts, type IngestState, type IngestStats, IngestTracker } from './ingest';
@@ -20,6 +20,7 @@ import { type EngineItem, ItemEncoder, type SerialisationKey } from './item';
 import { type EngineLogger, RateLimitedWarner, noopLogger } from './logger';
 import { type DestinationSpec, type DestinationStats, Output, type OutputContext, type PublishFunction, type StateChange, publishTo } from './output';
 import { checkPlatformRules } from './platform-rules';
+import { StartLog } from './start-log';
 
 export interface StreamStats {
   streamId: string;
@@ -97,6 +98,8 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   private readonly logger: EngineLogger;
   private readonly encoder = new ItemEncoder();
   private readonly gop: GopCache<EngineItem>;
+  /** The broadcast from its first message, for destinations that were waiting for it to start. */
+  private readonly startLog: StartLog<EngineItem>;
   private readonly tracker: IngestTracker;
   private readonly outputs = new Map<string, Output>();
   private readonly context: OutputContext;
@@ -138,6 +141,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.logger = options.logger ?? noopLogger;
     this.tracker = new IngestTracker(this.clock);
     this.gop = new GopCache<EngineItem>({ ...options.gopCache, isSameHeader: (a, b) => a.payload !== undefined && b.payload !== undefined && a.payload.equals(b.payload) });
+    this.startLog = new StartLog({ ...DEFAULT_QUEUE_OPTIONS, ...options.queue });
     const warner = new RateLimitedWarner(this.logger, 10_000, this.clock);
     this.context = {
       streamId: this.streamId,
@@ -154,13 +158,16 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       // Not below 64 KiB: under the socket's own high-water mark, no 'drain' would ever wake the writer.
       maxSocketBytes: Math.max(64 * 1024, options.maxSocketBytes ?? 256 * 1024),
       rejectedKeyAttempts: options.rejectedKeyAttempts ?? 3,
-      snapshot: () => this.gop.snapshot(),
+      snapshot: () => this.startLog.snapshot() ?? this.gop.snapshot(),
       fourCcList: () => {
         const codec = this.tracker.videoCodec;
         const fourCc = codec === undefined ? undefined : FOURCC_FOR_CODEC[codec];
         return fourCc === undefined ? undefined : [fourCc];
       },
-      stateChanged: (change) => this.safeEmit('destinationState', change),
+      stateChanged: (change) => {
+        if (change.to === 'live') this.closeStartLogWhenAllLive();
+        this.safeEmit('destinationState', change);
+      },
       connectionsChanged: () => this.pickSerialisationKey(),
       watchStalls: () => this.ensureStallTimer(),
     };
@@ -295,6 +302,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.started = false;
     await Promise.all([...[...this.outputs.values()].map((o) => o.close()), ...this.removing, this.ending]);
     this.gop.clear();
+    this.startLog.close();
   }
 
   private freshStart(): void {
@@ -305,6 +313,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.startedAtMono = this.clock();
     this.tracker.reset();
     this.gop.clear();
+    this.startLog.open();
     this.offset = 0;
     this.needOffset = false;
     this.lastOut = this.lastVideoOut = this.lastAudioOut = this.videoFrameGap = undefined;
@@ -384,6 +393,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     const facts = this.tracker.facts;
     for (const output of this.outputs.values()) output.ingestEnded();
     this.gop.clear();
+    this.startLog.close();
     const ending = Promise.all([...this.outputs.values()].map((o) => o.settled())).then(() => {
       if (this.ending !== ending) return; // a new publisher started meanwhile
       this.ending = undefined;
@@ -459,7 +469,15 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   }
 
   private fanOut(item: EngineItem): void {
+    this.startLog.push(item);
     for (const output of this.outputs.values()) output.push(item);
+  }
+
+  /** Every enabled destination got the broadcast from its start: joiners use the GOP cache from now on. */
+  private closeStartLogWhenAllLive(): void {
+    if (!this.startLog.isOpen) return;
+    for (const output of this.outputs.values()) if (output.status !== 'live' && output.status !== 'disabled') return;
+    this.startLog.close();
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   videoStreamInfo,
 } from '@fanout/rtmp';
 import { type Clock, monotonicClock } from './clock';
-import { FrameRateMeter, KeyframeIntervalMeter, RateMeter } from './rate-meter';
+import { KeyframeIntervalMeter, MediaFrameRateMeter, RateMeter } from './rate-meter';
 
 /** What the ingest is, from its tags and metadata. */
 export interface IngestFacts {
@@ -27,7 +27,7 @@ export interface IngestStats extends IngestFacts {
   bitrateKbps: number;
   videoBitrateKbps: number;
   audioBitrateKbps: number;
-  /** Coded video frames per second, by arrival. */
+  /** Coded video frames per second of media time (the encoder's frame rate), 0 while none arrive. */
   fps: number;
   /** Median keyframe interval by media time, seconds; null before two keyframes. */
   keyframeIntervalS: number | null;
@@ -46,7 +46,7 @@ export class IngestTracker {
   private readonly all: RateMeter;
   private readonly videoRate: RateMeter;
   private readonly audioRate: RateMeter;
-  private readonly frames: FrameRateMeter;
+  private readonly frames: MediaFrameRateMeter;
   private readonly keyframes = new KeyframeIntervalMeter();
   private metadata: StreamMetadata | undefined;
   private video: IngestFacts['video'] = null;
@@ -58,7 +58,7 @@ export class IngestTracker {
     this.all = new RateMeter({ clock });
     this.videoRate = new RateMeter({ clock });
     this.audioRate = new RateMeter({ clock });
-    this.frames = new FrameRateMeter({ clock });
+    this.frames = new MediaFrameRateMeter({ clock });
   }
 
   get facts(): IngestFacts {
@@ -106,7 +106,7 @@ export class IngestTracker {
     }
     if (tag.packetType !== 'coded-frames') return;
     if (this.video === null || this.video.codec !== tag.codec) this.video = { codec: tag.codec, width: null, height: null };
-    this.frames.record();
+    this.frames.record(timestampMs);
     if (tag.isKeyframe) this.keyframes.record(timestampMs);
   }
 
@@ -143,7 +143,7 @@ export class IngestTracker {
     this.all.reset(now);
     this.videoRate.reset(now);
     this.audioRate.reset(now);
-    this.frames.reset(now);
+    this.frames.reset();
     this.keyframes.reset();
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameRateMeter, KeyframeIntervalMeter, RateMeter } from './rate-meter';
+import { KeyframeIntervalMeter, MediaFrameRateMeter, RateMeter } from './rate-meter';
 
 function manualClock(start = 0) {
   const clock = { now: start, read: () => clock.now };
@@ -92,31 +92,48 @@ describe('RateMeter', () => {
   });
 });
 
-describe('FrameRateMeter', () => {
-  it('measures 30 fps', () => {
-    const clock = manualClock();
-    const meter = new FrameRateMeter({ clock: clock.read });
-    for (let frame = 1; frame <= 300; frame++) {
-      clock.now = (frame * 1_000) / 30;
-      meter.record();
-    }
-    clock.now = 10_000;
-    expect(meter.fps()).toBeCloseTo(30, 9);
+describe('MediaFrameRateMeter', () => {
+  it('reads 30 fps from millisecond timestamps (33/34 ms steps)', () => {
+    const meter = new MediaFrameRateMeter({ clock: () => 0 });
+    for (let frame = 0; frame < 300; frame++) meter.record(Math.round((frame * 1_000) / 30), 0);
+    expect(Math.round(meter.fps(0) * 10) / 10).toBe(30);
   });
 
-  it('sees a frame rate drop within the window', () => {
+  it('reads the encoder rate, not the arrival rate, when a second of frames comes in one burst', () => {
     const clock = manualClock();
-    const meter = new FrameRateMeter({ clock: clock.read, windowMs: 2_000 });
+    const meter = new MediaFrameRateMeter({ clock: clock.read });
+    clock.now = 1_000;
+    for (let frame = 0; frame < 30; frame++) meter.record(Math.round((frame * 1_000) / 30)); // all at once
+    expect(Math.round(meter.fps() * 10) / 10).toBe(30);
+    for (let frame = 30; frame < 120; frame++) {
+      clock.now = 1_000 + (frame - 30) * (1_000 / 30);
+      meter.record(Math.round((frame * 1_000) / 30));
+    }
+    expect(Math.round(meter.fps() * 10) / 10).toBe(30);
+  });
+
+  it('sees a frame rate drop within the window, and reads 0 once frames stop arriving', () => {
+    const clock = manualClock();
+    const meter = new MediaFrameRateMeter({ clock: clock.read, windowMs: 2_000 });
     for (let ms = 20; ms <= 10_000; ms += 20) {
       clock.now = ms;
-      meter.record();
+      meter.record(ms);
     }
     expect(meter.fps()).toBe(50);
-    for (let ms = 10_040; ms <= 12_000; ms += 40) {
+    for (let ms = 10_040; ms <= 12_100; ms += 40) {
       clock.now = ms;
-      meter.record();
+      meter.record(ms);
     }
     expect(meter.fps()).toBe(25);
+    clock.now = 14_200;
+    expect(meter.fps()).toBe(0);
+  });
+
+  it('starts over when timestamps go backwards (a publisher restarted its clock)', () => {
+    const meter = new MediaFrameRateMeter({ clock: () => 0 });
+    for (let ms = 0; ms <= 2_000; ms += 40) meter.record(ms, 0);
+    for (let ms = 0; ms <= 1_000; ms += 20) meter.record(ms, 0);
+    expect(meter.fps(0)).toBe(50);
   });
 });
 

@@ -125,27 +125,50 @@ export class RateMeter {
   }
 }
 
-/** Frames per second over a sliding window, by arrival time. Same windowing as {@link RateMeter}. */
-export class FrameRateMeter {
+/**
+ * Frames per second by **media time**: frames in the last `windowMs` of video timestamps over the
+ * span they cover. That is the encoder's frame rate whatever its timing on the wire: an encoder
+ * that flushes a second of queued frames in one write (OBS at the start) or pipelines them still
+ * reads 30, where counting arrivals would read 60 and then 0. Dropped frames leave gaps in the
+ * timestamps and lower the figure. It falls to 0 once no frame arrived for `windowMs` of wall time
+ * (the publisher stopped sending). A timestamp that goes backwards starts the window over.
+ */
+export class MediaFrameRateMeter {
   private readonly clock: Clock;
-  private readonly window: SlidingWindow;
+  private readonly windowMs: number;
+  private readonly times: number[] = [];
+  private head = 0;
+  private lastArrival = -Infinity;
 
-  constructor(options: Partial<RateMeterOptions> = {}) {
-    const { windowMs, bucketMs, clock } = { ...DEFAULT_RATE_METER, clock: monotonicClock, ...options };
-    this.clock = clock;
-    this.window = new SlidingWindow(windowMs, bucketMs, clock());
+  constructor(options: Partial<Pick<RateMeterOptions, 'windowMs' | 'clock'>> = {}) {
+    this.clock = options.clock ?? monotonicClock;
+    this.windowMs = options.windowMs ?? 2_000;
+    if (!(this.windowMs > 0)) throw new RangeError(`windowMs must be > 0: ${this.windowMs}`);
   }
 
-  record(frames = 1, now: number = this.clock()): void {
-    this.window.add(frames, now);
+  /** Call with the media timestamp of each coded video frame, in decode order. */
+  record(timestampMs: number, now: number = this.clock()): void {
+    this.lastArrival = now;
+    const times = this.times;
+    if (this.head < times.length && timestampMs < (times[times.length - 1] as number)) this.reset();
+    times.push(timestampMs);
+    while (timestampMs - (times[this.head] as number) > this.windowMs) this.head++;
+    if (this.head > 256 && this.head * 2 > times.length) {
+      times.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   fps(now: number = this.clock()): number {
-    return this.window.perSecond(now);
+    const n = this.times.length - this.head;
+    if (n < 2 || now - this.lastArrival > this.windowMs) return 0;
+    const span = (this.times[this.times.length - 1] as number) - (this.times[this.head] as number);
+    return span > 0 ? ((n - 1) * 1_000) / span : 0;
   }
 
-  reset(now: number = this.clock()): void {
-    this.window.reset(now);
+  reset(): void {
+    this.times.length = 0;
+    this.head = 0;
   }
 }
 

@@ -23,6 +23,14 @@ export interface RtmpLimits {
   readonly maxWriteQueueBytes: number;
   /** Chunk size we send with (announced with Set Chunk Size). */
   readonly outChunkSize: number;
+  /**
+   * Media and data a publisher may send behind `publish` before the host accepted it (some
+   * encoders do not wait for NetStream.Publish.Start). It is held and replayed in order on
+   * accept; past either bound the connection is closed with PUBLISH_BACKLOG_OVERFLOW.
+   */
+  readonly maxHeldPublishBytes: number;
+  /** Media span (newest minus oldest timestamp) a held publish backlog may cover. */
+  readonly maxHeldPublishMs: number;
 }
 
 export const DEFAULT_LIMITS: RtmpLimits = Object.freeze({
@@ -36,6 +44,8 @@ export const DEFAULT_LIMITS: RtmpLimits = Object.freeze({
   maxAmfDepth: 32,
   maxWriteQueueBytes: 16 * 1024 * 1024,
   outChunkSize: 4096,
+  maxHeldPublishBytes: 4 * 1024 * 1024,
+  maxHeldPublishMs: 3_000,
 });
 
 export function resolveLimits(overrides: Partial<RtmpLimits> = {}): RtmpLimits {

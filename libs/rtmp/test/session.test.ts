@@ -117,6 +117,88 @@ describe('server and client sessions in memory', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
 
+  describe('media sent behind publish before the host decided', () => {
+    /** A client that does not wait for Publish.Start: media right behind `publish`, as some encoders do. */
+    async function pipelining(decide: (req: PublishRequest) => void, limits: Record<string, number> = {}) {
+      const server = new ServerSession({ limits });
+      const client = new ClientSession();
+      const pipes = link(server, client);
+      let request: PublishRequest | undefined;
+      server.on('publish', (req) => (request = req));
+      await client.connect({ app: 'live', tcUrl: 'rtmp://h/live' });
+      const published = client.publish('key').then(
+        () => 'started',
+        (error: RtmpError) => error.code,
+      );
+      for (let i = 0; i < 50 && request === undefined; i++) await tick(1);
+      const streamId = request!.streamId;
+      const send = (kind: 'audio' | 'video' | 'data', timestamp: number, payload: Buffer | unknown[]) => {
+        const message = kind === 'data' ? { kind, values: payload as never } : { kind, payload: payload as Buffer };
+        const { type, payload: body } = encodeMessage(message as never);
+        pipes.toServer.write(serialiseMessage({ csid: kind === 'audio' ? 4 : kind === 'video' ? 6 : 5, type, streamId, timestamp, payload: body }, client.outChunkSize));
+      };
+      return { server, client, request: request!, published, send, decide: () => decide(request!) };
+    }
+
+    it('holds metadata and frames until accept, then delivers them in order before anything newer', async () => {
+      const p = await pipelining((req) => req.accept());
+      const got: string[] = [];
+      p.server.on('metadata', (m, raw) => got.push(`meta@${raw.timestamp}:${JSON.stringify(m)}`));
+      p.server.on('video', (raw) => got.push(`video@${raw.timestamp}:${raw.payload.toString('hex')}`));
+      p.server.on('audio', (raw) => got.push(`audio@${raw.timestamp}:${raw.payload.toString('hex')}`));
+      p.send('data', 0, ['@setDataFrame', 'onMetaData', { width: 1280 }]);
+      p.send('video', 0, Buffer.from('1700000000', 'hex'));
+      p.send('audio', 0, Buffer.from('af00', 'hex'));
+      p.send('video', 33, Buffer.alloc(300, 7));
+      await tick(5);
+      expect(got).toEqual([]); // nothing is heard before the host accepts
+      expect(p.server.heldPublishBytes).toBe(Buffer.from(encodeMessage({ kind: 'data', values: ['@setDataFrame', 'onMetaData', { width: 1280 }] }).payload).length + 5 + 2 + 300);
+      p.decide();
+      p.send('video', 66, Buffer.from('2701', 'hex'));
+      await tick(5);
+      expect(await p.published).toBe('started');
+      expect(got).toEqual([
+        'meta@0:{"width":1280}',
+        'video@0:1700000000',
+        'audio@0:af00',
+        `video@33:${Buffer.alloc(300, 7).toString('hex')}`,
+        'video@66:2701',
+      ]);
+      expect(p.server.heldPublishBytes).toBe(0);
+    });
+
+    it('discards what it held when the publish is rejected', async () => {
+      const p = await pipelining((req) => req.reject('badName'));
+      const got: number[] = [];
+      p.server.on('video', (raw) => got.push(raw.timestamp));
+      p.send('video', 0, Buffer.from('1700000000', 'hex'));
+      await tick(5);
+      p.decide();
+      expect(await p.published).toBe('PUBLISH_BAD_NAME');
+      expect(p.server.heldPublishBytes).toBe(0);
+      p.send('video', 33, Buffer.from('2701', 'hex'));
+      await tick(5);
+      expect(got).toEqual([]);
+    });
+
+    it('closes the connection with PUBLISH_BACKLOG_OVERFLOW past the byte bound', async () => {
+      const p = await pipelining(() => undefined, { maxHeldPublishBytes: 1_000 });
+      p.send('video', 0, Buffer.alloc(600, 1));
+      p.send('video', 33, Buffer.alloc(600, 2));
+      await tick(5);
+      expect(p.server.closed).toBe(true);
+      expect(p.server.error?.code).toBe('PUBLISH_BACKLOG_OVERFLOW');
+    });
+
+    it('closes the connection with PUBLISH_BACKLOG_OVERFLOW past the media-time bound', async () => {
+      const p = await pipelining(() => undefined, { maxHeldPublishMs: 500 });
+      for (let ts = 0; ts <= 600; ts += 100) p.send('audio', ts, Buffer.from('af01', 'hex'));
+      await tick(5);
+      expect(p.server.error?.code).toBe('PUBLISH_BACKLOG_OVERFLOW');
+      expect(p.server.error?.message).toMatch(/before the publish was accepted/);
+    });
+  });
+
   it('maps a rejected publish (bad key) to PUBLISH_BAD_NAME', async () => {
     const { server, client } = setup();
     let request: PublishRequest | undefined;

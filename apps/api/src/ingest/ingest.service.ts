@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
-import { RtmpError, RtmpServer, type ServerSession } from '@fanout/rtmp';
+import { type PublishRequest, RtmpError, RtmpServer, type ServerSession } from '@fanout/rtmp';
 import { StreamRestreamer, type StreamStats } from '@fanout/restream';
 import { CONFIG, type Config } from '../config/config';
 import { LOGGER, type Logger } from '../logging/logger';
@@ -71,42 +71,54 @@ export class IngestService implements OnApplicationShutdown {
   private async listen(server: RtmpServer, port: number, scheme: 'rtmp' | 'rtmps'): Promise<RtmpServer> {
     server.on('session', (session, info) => {
       const log = this.log.child({ conn: info.id, remote: info.remoteAddress, scheme });
-      session.on('publish', (request) => {
-        const address = info.remoteAddress ?? 'unknown';
-        const refuse = (why: string) => {
-          request.reject('badName', why);
-          session.close(new RtmpError('PUBLISH_BAD_NAME', why));
-        };
-        if (this.badKeys.retryAfterMs(address, Date.now()) > 0) {
-          log.warn('publish refused: too many bad stream keys from this address');
-          return refuse('Too many bad stream keys; try again later.');
-        }
-        this.authorize(request.app, request.streamName, log).then(
-          (streamId) => {
-            if (!streamId) {
-              this.badKeys.hit(address, Date.now());
-              return refuse('Unknown stream key.');
-            }
-            request.accept();
-            return this.attach(streamId, session, log);
-          },
-          (error: Error) => {
-            log.error({ err: error }, 'publish authorisation failed');
-            refuse('Publish could not be authorised.');
-          },
-        ).catch((error: Error) => {
-          log.error({ err: error }, 'could not start restreaming');
-          session.close(new RtmpError('PUBLISH_FAILED', 'restreaming could not start'));
-        });
-      });
+      session.on('publish', (request) => void this.admit(request, session, info.remoteAddress ?? 'unknown', log));
       session.on('close', (error) => log.debug({ code: error?.code }, 'connection closed'));
     });
     server.on('connectionError', (error, info) => {
-      this.log.warn({ conn: info.id, remote: info.remoteAddress, code: error.code }, 'RTMP connection closed on error');
+      this.log.warn({ conn: info.id, remote: info.remoteAddress, code: error.code, error: error.message }, 'RTMP connection closed on error');
     });
     const address = await server.listen(port, this.config.HOST);
     this.log.info({ port: address.port, scheme }, 'ingest listening');
     return server;
+  }
+
+  /**
+   * Decides a publish. The engine is bound to the session *before* the publish is accepted:
+   * whatever the encoder sent behind `publish` while the key was checked and the destinations
+   * were read is held by the session and replayed on accept, and what it sends the instant
+   * Publish.Start arrives (OBS flushes its queue then) finds the engine listening. Nothing an
+   * accepted publisher sends is lost; a rejected publisher's backlog is dropped.
+   */
+  private async admit(request: PublishRequest, session: ServerSession, address: string, log: Logger): Promise<void> {
+    const refuse = (why: string) => {
+      request.reject('badName', why);
+      session.close(new RtmpError('PUBLISH_BAD_NAME', why));
+    };
+    if (this.badKeys.retryAfterMs(address, Date.now()) > 0) {
+      log.warn('publish refused: too many bad stream keys from this address');
+      return refuse('Too many bad stream keys; try again later.');
+    }
+    let streamId: string | undefined;
+    try {
+      streamId = await this.authorize(request.app, request.streamName, log);
+    } catch (error) {
+      log.error({ err: error }, 'publish authorisation failed');
+      return refuse('Publish could not be authorised.');
+    }
+    if (!streamId) {
+      this.badKeys.hit(address, Date.now());
+      return refuse('Unknown stream key.');
+    }
+    if (session.closed) return; // the encoder gave up while we looked
+    try {
+      await this.attach(streamId, session, log);
+    } catch (error) {
+      log.error({ err: error }, 'could not start restreaming');
+      request.reject('denied', 'Restreaming could not start.');
+      session.close(new RtmpError('PUBLISH_FAILED', 'restreaming could not start'));
+      return;
+    }
+    request.accept();
   }
 
   private async authorize(app: string, streamKey: string, log: Logger): Promise<string | undefined> {

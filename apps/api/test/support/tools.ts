@@ -19,3 +19,8 @@ export function skipWithout(tool: string, available: boolean): boolean {
   if (process.env.CI === 'true') throw new Error(`${tool} is required on CI but is not installed`);
   return true;
 }
+
+/** GStreamer with the elements the encoder tests use: both RTMP sinks, x264enc and voaacenc. */
+export const HAVE_GSTREAMER =
+  hasCommand('gst-launch-1.0', ['--version']) &&
+  ['rtmp2sink', 'rtmpsink', 'x264enc', 'voaacenc', 'flvmux', 'h264parse', 'aacparse'].every((element) => hasCommand('gst-inspect-1.0', [element]));

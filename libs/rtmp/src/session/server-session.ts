@@ -71,6 +71,15 @@ export interface ServerSessionOptions extends SessionOptions {
 }
 
 
+type StreamMessage = Extract<RtmpMessage, { kind: 'data' | 'audio' | 'video' | 'aggregate' }>;
+
+interface HeldPublish {
+  items: { message: StreamMessage; raw: RawMessage }[];
+  bytes: number;
+  firstTs: number | undefined;
+  lastTs: number;
+}
+
 const PUBLISH_REJECT_CODES: Record<PublishRejectReason, string> = {
   badName: 'NetStream.Publish.BadName',
   denied: 'NetStream.Publish.Denied',
@@ -100,6 +109,9 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
   /** The stream being played, once accepted. */
   playing: { readonly streamId: number; readonly streamName: string } | undefined;
   private pendingPublish = false;
+  private pendingStreamId = 0;
+  /** What arrived behind a publish that is not decided yet (see {@link hold}). */
+  private held: HeldPublish | undefined;
 
   constructor(options: ServerSessionOptions = {}) {
     super(options);
@@ -139,27 +151,79 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
       case 'command':
         return this.onCommand(message, raw);
       case 'data':
-        return this.onData(message.values, raw);
       case 'audio':
       case 'video':
-        if (this.publishing && raw.streamId === this.publishing.streamId) this.emit(message.kind, raw);
-        return;
       case 'aggregate':
-        if (this.publishing && raw.streamId === this.publishing.streamId) {
-          for (const part of splitAggregate(message.payload, raw.timestamp)) {
-            const sub: RawMessage = { ...raw, type: part.type, timestamp: part.timestamp, payload: part.payload };
-            if (part.type === MessageType.Audio) this.emit('audio', sub);
-            else if (part.type === MessageType.Video) this.emit('video', sub);
-          }
-        }
+        if (this.publishing && raw.streamId === this.publishing.streamId) return this.onStreamMessage(message, raw);
+        if (this.pendingPublish && raw.streamId === this.pendingStreamId) return this.hold(message, raw);
         return;
       default:
         return;
     }
   }
 
+  /** Media and data on the published stream, as the host hears them. */
+  private onStreamMessage(message: StreamMessage, raw: RawMessage): void {
+    switch (message.kind) {
+      case 'data':
+        return this.onData(message.values, raw);
+      case 'audio':
+      case 'video':
+        this.emit(message.kind, raw);
+        return;
+      case 'aggregate':
+        for (const part of splitAggregate(message.payload, raw.timestamp)) {
+          if (!this.publishing) return; // a listener ended the publish
+          const sub: RawMessage = { ...raw, type: part.type, timestamp: part.timestamp, payload: part.payload };
+          if (part.type === MessageType.Audio) this.emit('audio', sub);
+          else if (part.type === MessageType.Video) this.emit('video', sub);
+        }
+    }
+  }
+
+  /**
+   * Keeps what a publisher sends behind `publish` while the host decides (it may be checking the
+   * key against a database): some encoders do not wait for NetStream.Publish.Start. The bytes are
+   * copied (the socket read they came in does not outlive this call), bounded by
+   * `maxHeldPublishBytes` and `maxHeldPublishMs`, replayed in order on accept, dropped on reject.
+   */
+  private hold(message: StreamMessage, raw: RawMessage): void {
+    const payload = Buffer.from(raw.payload);
+    const copy: RawMessage = { ...raw, payload };
+    const kept: StreamMessage = message.kind === 'data' ? message : { ...message, payload };
+    const held = (this.held ??= { items: [], bytes: 0, firstTs: undefined, lastTs: 0 });
+    held.items.push({ message: kept, raw: copy });
+    held.bytes += payload.length;
+    if (message.kind !== 'data') {
+      held.firstTs ??= raw.timestamp;
+      held.lastTs = Math.max(held.lastTs, raw.timestamp);
+    }
+    const spanMs = held.firstTs === undefined ? 0 : held.lastTs - held.firstTs;
+    if (held.bytes > this.limits.maxHeldPublishBytes || spanMs > this.limits.maxHeldPublishMs) {
+      this.held = undefined;
+      throw new RtmpError(
+        'PUBLISH_BACKLOG_OVERFLOW',
+        `${held.bytes} bytes (${spanMs} ms) of media sent before the publish was accepted; the limit is ${this.limits.maxHeldPublishBytes} bytes or ${this.limits.maxHeldPublishMs} ms`,
+      );
+    }
+  }
+
+  /** Media and data held before the publish was accepted, in arrival order. */
+  get heldPublishBytes(): number {
+    return this.held?.bytes ?? 0;
+  }
+
+  private replayHeld(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held === undefined) return;
+    for (const { message, raw } of held.items) {
+      if (this.closed || !this.publishing) return;
+      this.onStreamMessage(message, raw);
+    }
+  }
+
   private onData(values: readonly AmfValue[], raw: RawMessage): void {
-    if (!this.publishing || raw.streamId !== this.publishing.streamId) return;
     if (values[0] === '@setDataFrame' && values[1] === 'onMetaData') {
       this.emit('metadata', values[2], raw);
     } else if (values[0] === 'onMetaData') {
@@ -286,6 +350,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
       if (decided || this.closed) return;
       decided = true;
       this.pendingPublish = false;
+      this.held = undefined;
       this.sendStatus(streamId, { level: 'error', code: PUBLISH_REJECT_CODES[reason], description });
     };
     const request: PublishRequest = {
@@ -308,11 +373,13 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
           });
         });
         this.setState('publishing');
+        this.replayHeld();
       },
       reject,
     };
     if (streamName === '') return reject('badName', 'Empty stream name.');
     this.pendingPublish = true;
+    this.pendingStreamId = streamId;
     if (this.listenerCount('publish') === 0) reject('denied', 'Publishing is not enabled.');
     else this.emit('publish', request);
   }
@@ -400,6 +467,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
   }
 
   protected override onClose(): void {
+    this.held = undefined;
     const wasPublishing = this.publishing;
     const wasPlaying = this.playing;
     this.publishing = undefined;
