@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { packageBin } from './tools';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../libs/contracts/src/config';
+import { assertPortFree, assertWritableDir, describeStartupFailure } from '../apps/api/src/startup/preflight';
 
 const root = join(__dirname, '..');
 
@@ -41,7 +42,26 @@ const env: NodeJS.ProcessEnv = {
   DATA_DIR: resolve(config.DATA_DIR),
 };
 
-if (process.env.FANOUT_SKIP_BUILD !== '1') {
+/** Fail fast, before a build, on what would stop the platform later: busy ports, an unwritable DATA_DIR. */
+async function preflight(c: NonNullable<typeof config>): Promise<void> {
+  try {
+    await assertWritableDir('DATA_DIR', c.DATA_DIR);
+    const ports: [string, number][] = [
+      ['API_PORT', c.API_PORT],
+      ['RTMP_PORT', c.RTMP_PORT],
+      ['WEB_PORT', c.WEB_PORT],
+    ];
+    if (c.RTMPS_CERT_FILE && c.RTMPS_KEY_FILE) ports.push(['RTMPS_PORT', c.RTMPS_PORT]);
+    for (const [setting, port] of ports) await assertPortFree(setting, port, c.HOST);
+    if (!c.DATABASE_URL) await assertPortFree('EMBEDDED_PG_PORT', c.EMBEDDED_PG_PORT);
+  } catch (error) {
+    fail(`Fanout cannot start: ${describeStartupFailure(error)}`);
+  }
+}
+
+async function build(): Promise<void> {
+  await preflight(config!);
+  if (process.env.FANOUT_SKIP_BUILD === '1') return;
   console.log('Building what is not built yet (cached builds are reused)…');
   const build = spawnSync(
     process.execPath,
@@ -113,6 +133,7 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 async function main() {
+  await build();
   const api = run('The API', [join(root, 'apps/api/dist/main.js')], root);
   await waitForHealth(`http://127.0.0.1:${config.API_PORT}/api/health`, api, 120_000);
   if (stopping) return;

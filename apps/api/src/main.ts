@@ -2,6 +2,7 @@ import { ConfigError } from '@fanout/contracts';
 import { readConfig } from './config/config';
 import { createLogger } from './logging/logger';
 import { startApi } from './server';
+import { describeStartupFailure } from './startup/preflight';
 
 async function main() {
   let config;
@@ -15,9 +16,12 @@ async function main() {
     throw error;
   }
   const logger = createLogger(config);
-  const api = await startApi(config, logger).catch((error: Error) => {
-    logger.fatal({ err: error }, 'start-up failed');
+  const api = await startApi(config, logger).catch((error: unknown) => {
+    const reason = describeStartupFailure(error);
+    logger.fatal({ err: error, reason }, 'start-up failed');
     logger.flush?.();
+    // One line a person can act on, whatever the log format: what is wrong, which setting to change.
+    process.stderr.write(`Fanout cannot start: ${reason}\n`);
     process.exit(1);
   });
   logger.info({ api: api.url, rtmpPort: api.rtmpPort }, 'Fanout API ready');

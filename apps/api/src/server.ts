@@ -12,6 +12,7 @@ import { PasswordHasher } from './auth/password-hasher';
 import { bootstrapOwner } from './auth/bootstrap-owner';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { IngestService } from './ingest/ingest.service';
+import { assertPortFree, assertWritableDir, listenError } from './startup/preflight';
 
 export interface RunningApi {
   app: NestFastifyApplication;
@@ -63,13 +64,19 @@ export async function createApp(runtime: Runtime, options: AppModuleOptions = {}
  * the first owner, HTTP on API_PORT and the RTMP ingest on RTMP_PORT.
  */
 export async function startApi(config: Readonly<Config>, logger: Logger = createLogger(config)): Promise<RunningApi> {
+  // What would fail later, checked before anything starts: each failure names its setting.
+  await assertWritableDir('DATA_DIR', config.DATA_DIR);
+  await assertPortFree('API_PORT', config.API_PORT, config.HOST);
+  await assertPortFree('RTMP_PORT', config.RTMP_PORT, config.HOST);
   const database = await openDatabase(config, logger);
   let app: NestFastifyApplication | undefined;
   try {
     const runtime: Runtime = { config, logger, database, secretKey: await loadSecretKey(config) };
     app = await createApp(runtime);
     await bootstrapOwner(app.get(PrismaService), app.get(PasswordHasher), { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
-    await app.listen({ port: config.API_PORT, host: config.HOST });
+    await app.listen({ port: config.API_PORT, host: config.HOST }).catch((error: unknown) => {
+      throw listenError('API_PORT', config.API_PORT, config.HOST, error);
+    });
     const ingest = app.get(IngestService);
     await ingest.start();
     const started = app;
@@ -81,6 +88,10 @@ export async function startApi(config: Readonly<Config>, logger: Logger = create
       rtmpPort: ingest.status().port,
       close() {
         closing ??= (async () => {
+          // Live broadcasts end first (destinations unpublished, 'ended' heard by history and
+          // metrics while the database is still up), then the app's own shutdown hooks flush
+          // what the recorders hold, then the database stops.
+          await ingest.shutdown('server shutting down');
           await started.close();
           await database.stop();
         })();

@@ -244,7 +244,7 @@ describe('live status, events, history and metrics', () => {
     expect(sessions).toHaveLength(2);
     expect(Date.parse(sessions[0]!.startedAt)).toBeGreaterThan(Date.parse(sessions[1]!.startedAt));
     const first = sessions[1]!;
-    expect(first).toMatchObject({ live: false, endReason: 'grace window expired', video: { codec: 'h264' } });
+    expect(first).toMatchObject({ live: false, endReason: 'publisher stopped', video: { codec: 'h264' } });
     expect(first.durationS).toBeGreaterThan(2);
     expect(first.avgBitrateKbps).toBeGreaterThan(0);
     expect(first.peakBitrateKbps).toBeGreaterThanOrEqual(first.avgBitrateKbps!);
@@ -252,8 +252,10 @@ describe('live status, events, history and metrics', () => {
     const transitions = first.timeline.filter((e) => e.destinationId === sinkDestinationId).map((e) => `${e.from}->${e.to}`);
     expect(transitions).toEqual(expect.arrayContaining(['idle->connecting', 'connecting->live', 'live->disabled', 'disabled->connecting']));
     expect(first.timeline[0]).toMatchObject({ destinationName: 'Sink' });
-    // The other session's events are not in this one's timeline.
-    for (const e of first.timeline) expect(Date.parse(e.at)).toBeLessThanOrEqual(Date.parse(first.endedAt!));
+    // The other session's events are not in this one's timeline (its own grace window's are).
+    for (const e of first.timeline) expect(Date.parse(e.at)).toBeLessThan(Date.parse(sessions[0]!.startedAt));
+    expect(transitions.at(-1)).toBe('live->idle'); // released at the end of the grace window, after the publisher left
+    for (const e of sessions[0]!.timeline) expect(Date.parse(e.at)).toBeGreaterThanOrEqual(Date.parse(sessions[0]!.startedAt));
     expect((await owner.call('GET', `/api/streams/${stream.id}/sessions?limit=1`)).body).toHaveLength(1);
     expect((await owner.call('GET', `/api/streams/${stream.id}/sessions?limit=0`)).status).toBe(400);
   });

@@ -1,12 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthSchema } from '@fanout/contracts';
+import { healthSchema, ingestSessionListSchema, metricsSeriesSchema, streamDetailSchema } from '@fanout/contracts';
 import { freePort } from './support/ports';
+import { signIn } from './support/actors';
+import { recordingClient } from './support/http';
+import { within } from './support/media';
+import { ffmpegLive } from './support/publishers';
+import { startOwnSink } from './support/sinks';
+import { HAVE_FFMPEG, skipWithout } from './support/tools';
 
 const root = join(__dirname, '../../..');
 
@@ -122,6 +128,112 @@ describe('npm start', () => {
     }
     expect(await platform.exited).toBe(0);
   }, 180_000);
+
+  it.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('stops cleanly on SIGINT while live: destinations unpublished, the session closed with its reason and end, metrics up to the stop, no error lines', async () => {
+    const sink = await startOwnSink(join(dataDir, 'stop-sink.flv'), 'stop-sink-key');
+    const live = { ...env, FANOUT_SKIP_BUILD: '1', LOG_PRETTY: 'false', LOG_LEVEL: 'info' };
+    let platform = startPlatform(live);
+    let streamId: string;
+    let stopAt: number;
+    const api = `http://127.0.0.1:${env.API_PORT}`;
+    try {
+      await waitFor('"Fanout is running"', () => platform.output().includes('Fanout is running'), 120_000, platform);
+      const owner = await signIn(recordingClient(api), env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+      const stream = streamDetailSchema.parse((await owner.call('POST', '/api/streams', { name: 'Stopped while live' })).body);
+      streamId = stream.id;
+      const added = await owner.call('POST', `/api/streams/${stream.id}/destinations`, { name: 'Sink', platform: 'custom', url: sink.url, streamKey: sink.key });
+      expect(added.status, added.text).toBe(201);
+      const publisher = ffmpegLive(`${stream.ingestUrl}/${stream.streamKey}`, join(dataDir, 'stop-source.flv'), { seconds: 120, width: 640, height: 360 });
+      publisher.done.catch(() => undefined); // killed below
+      await waitFor('the destination to be live for 4 s', async () => {
+        const status = await owner.call('GET', `/api/streams/${stream.id}/status`);
+        const d = (status.body as { destinations?: { state: string; liveSince: string | null }[] }).destinations?.[0];
+        return d?.state === 'live' && d.liveSince !== null && Date.now() - Date.parse(d.liveSince) > 4_000;
+      }, 30_000, platform);
+      stopAt = Date.now();
+      platform.child.kill('SIGINT');
+      expect(await platform.exited).toBe(0);
+      publisher.kill();
+    } finally {
+      platform.child.kill('SIGKILL');
+    }
+    // The destination was told the broadcast ended (FCUnpublish / deleteStream), not cut off.
+    await within(sink.finished, 10_000, 'the sink to close');
+    expect(sink.unpublished()).toBe(1);
+    const errors = platform
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((entry) => entry.level >= 50);
+    expect(errors).toEqual([]);
+
+    platform = startPlatform({ ...env, FANOUT_SKIP_BUILD: '1' });
+    try {
+      await waitFor('"Fanout is running" again', () => platform.output().includes('Fanout is running'), 120_000, platform);
+      const owner = await signIn(recordingClient(api), env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+      const sessions = ingestSessionListSchema.parse((await owner.call('GET', `/api/streams/${streamId!}/sessions`)).body);
+      expect(sessions).toHaveLength(1);
+      const session = sessions[0]!;
+      expect(session).toMatchObject({ live: false, endReason: 'server shutting down' });
+      const endedAt = Date.parse(session.endedAt!);
+      expect(endedAt).toBeGreaterThanOrEqual(stopAt! - 100);
+      expect(endedAt).toBeLessThan(stopAt! + 5_000);
+      expect(session.durationS).toBeCloseTo((endedAt - Date.parse(session.startedAt)) / 1000, 0);
+      const from = new Date(Date.parse(session.startedAt) - 1_000).toISOString();
+      const series = metricsSeriesSchema.parse((await owner.call('GET', `/api/streams/${streamId!}/metrics?from=${from}`)).body);
+      const last = series.ingest.filter((p) => p.bitrateKbps > 0).at(-1);
+      expect(last, 'ingest samples were written').toBeDefined();
+      expect(Date.parse(last!.at)).toBeGreaterThan(stopAt! - 2_500); // the last second before the stop is there
+    } finally {
+      platform.child.kill('SIGINT');
+      await platform.exited;
+      await sink.stop();
+    }
+  }, 300_000);
+
+  describe('says why it cannot start, naming the setting to change', () => {
+    async function expectRefusal(overrides: Record<string, string>, pattern: RegExp): Promise<void> {
+      const started = Date.now();
+      const platform = startPlatform({ ...env, FANOUT_SKIP_BUILD: '1', LOG_PRETTY: 'false', ...overrides });
+      try {
+        const code = await within(platform.exited, 30_000, 'npm start to give up');
+        expect(code, platform.output()).not.toBe(0);
+      } finally {
+        platform.child.kill('SIGKILL');
+      }
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const human = platform.output().split('\n').filter((line) => line.startsWith('Fanout cannot start: '));
+      expect(human.length, platform.output().slice(-3000)).toBeGreaterThan(0);
+      expect(human.join('\n')).toMatch(pattern);
+    }
+
+    for (const setting of ['EMBEDDED_PG_PORT', 'API_PORT', 'WEB_PORT', 'RTMP_PORT'] as const) {
+      it(`${setting} already in use`, async () => {
+        const blocker = createServer();
+        await new Promise<void>((resolve) => blocker.listen(Number(env[setting]), '127.0.0.1', resolve));
+        try {
+          await expectRefusal({}, new RegExp(`^Fanout cannot start: ${setting} ${env[setting]} is already in use; set ${setting} to a free port$`, 'm'));
+        } finally {
+          blocker.close();
+        }
+      }, 60_000);
+    }
+
+    it('DATA_DIR not writable', async () => {
+      const file = join(dataDir, 'a-file');
+      await writeFile(file, '');
+      await expectRefusal({ DATA_DIR: join(file, 'data') }, /^Fanout cannot start: DATA_DIR .*a-file\/data is not a writable folder \(ENOTDIR\); set DATA_DIR/m);
+    }, 60_000);
+
+    it('DATABASE_URL unreachable', async () => {
+      const port = await freePort();
+      await expectRefusal(
+        { DATABASE_URL: `postgresql://fanout:secret-password@127.0.0.1:${port}/fanout` },
+        new RegExp(`^Fanout cannot start: DATABASE_URL postgresql://fanout:\\*\\*\\*@127\\.0\\.0\\.1:${port}/fanout cannot be used \\(connection refused\\); check DATABASE_URL$`, 'm'),
+      );
+    }, 60_000);
+  });
 
   it('refuses to start with a clear message naming API_PORT when it is not a number', async () => {
     const platform = startPlatform({ ...env, API_PORT: 'abc' });

@@ -60,9 +60,22 @@ export interface StreamRestreamerOptions {
 
 export interface IngestEvent {
   state: 'live' | 'grace' | 'ended';
+  /**
+   * Why the publisher left (grace) or the broadcast ended: {@link PUBLISHER_STOPPED} (a clean
+   * unpublish), {@link PUBLISHER_LOST} (the connection dropped), or the host's reason (a rotated
+   * key, a deleted stream, a shutdown). A broadcast that ends after its grace window keeps the
+   * reason its publisher left with.
+   */
   reason?: string;
   facts: IngestFacts;
+  /** 'ended' only: ISO wall time the broadcast ended, which is when its publisher left, not when the grace window ran out. */
+  endedAt?: string;
 }
+
+/** The publisher unpublished (FCUnpublish / deleteStream): the streamer stopped. */
+export const PUBLISHER_STOPPED = 'publisher stopped';
+/** The publisher's connection closed without an unpublish: a network drop or a crashed encoder. */
+export const PUBLISHER_LOST = 'publisher lost';
 
 export type DestinationStateEvent = StateChange;
 
@@ -118,6 +131,8 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private ending: Promise<void> | undefined;
+  /** Wall time the publisher left, while in the grace window. */
+  private publisherLeftAt: number | undefined;
 
   // Output timeline: ingest timestamp + offset, never going back per track.
   private offset = 0;
@@ -221,6 +236,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       // Publisher came back in the grace window, or took over: same destinations, same timeline.
       const reason = previous !== undefined ? 'takeover' : 'reconnected';
       this.ingestState = 'live';
+      this.publisherLeftAt = undefined;
       this.needOffset = true;
       this.gop.clear();
       this.tracker.newSession();
@@ -229,7 +245,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     }
     this.ensureStatsTimer();
     // Closed before we could listen: its 'close' already fired, so start the grace window now.
-    if (session.closed) this.publisherGone(session, 'disconnected');
+    if (session.closed) this.publisherGone(session, PUBLISHER_LOST);
   }
 
   /**
@@ -252,11 +268,12 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     if (this.closed) return Promise.resolve();
     if (this.ingestState === 'idle') return this.ending ?? Promise.resolve();
     const session = this.session;
+    const endedAt = this.ingestState === 'grace' ? this.publisherLeftAt : undefined;
     this.detach();
     session?.close(new RtmpError('SESSION_CLOSED', reason));
     if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
-    return this.endIngest(reason);
+    return this.endIngest(reason, endedAt);
   }
 
   /** Applies a new destination list: only added, changed, removed, enabled or disabled ones are touched. */
@@ -348,8 +365,8 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     const onAudio = guard('audio', (raw: RawMessage) => this.onAudio(raw));
     const onMetadata = guard('metadata', (value: AmfValue, raw: RawMessage) => this.onMetadata(value, raw.timestamp));
     const onData = guard('data', (_values: readonly AmfValue[], raw: RawMessage) => this.onData(raw));
-    const onUnpublish = guard('unpublish', () => this.publisherGone(session, 'unpublished'));
-    const onClose = guard('close', (error: RtmpError | undefined) => this.publisherGone(session, error?.code ?? 'disconnected'));
+    const onUnpublish = guard('unpublish', () => this.publisherGone(session, PUBLISHER_STOPPED));
+    const onClose = guard('close', (error: RtmpError | undefined) => this.publisherGone(session, PUBLISHER_LOST, error?.code));
     session.on('video', onVideo);
     session.on('audio', onAudio);
     session.on('metadata', onMetadata);
@@ -372,20 +389,24 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.session = undefined;
   }
 
-  private publisherGone(session: ServerSession, reason: string): void {
+  private publisherGone(session: ServerSession, reason: string, code?: string): void {
     if (this.session !== session) return;
     this.detach();
     this.ingestState = 'grace';
-    this.logger.info({ streamId: this.streamId, reason, graceMs: this.options.graceMs }, 'publisher left: grace window');
+    const leftAt = this.wallClock();
+    this.publisherLeftAt = leftAt;
+    this.logger.info({ streamId: this.streamId, reason, code: code ?? null, graceMs: this.options.graceMs }, 'publisher left: grace window');
     this.safeEmit('ingest', { state: 'grace', reason, facts: this.tracker.facts });
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
-      void this.endIngest('grace window expired');
+      void this.endIngest(reason, leftAt);
     }, this.options.graceMs);
     this.graceTimer.unref();
   }
 
-  private endIngest(reason: string): Promise<void> {
+  /** `endedAtWall`: when the broadcast really ended (the publisher left), default now. */
+  private endIngest(reason: string, endedAtWall: number = this.wallClock()): Promise<void> {
+    this.publisherLeftAt = undefined;
     if (this.gateTimer !== undefined) clearTimeout(this.gateTimer);
     this.gateTimer = undefined;
     this.ingestState = 'idle';
@@ -398,7 +419,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       if (this.ending !== ending) return; // a new publisher started meanwhile
       this.ending = undefined;
       this.logger.info({ streamId: this.streamId, reason }, 'ingest ended');
-      this.safeEmit('ingest', { state: 'ended', reason, facts });
+      this.safeEmit('ingest', { state: 'ended', reason, facts, endedAt: new Date(endedAtWall).toISOString() });
       this.safeEmit('ended');
       this.emitStats();
     });

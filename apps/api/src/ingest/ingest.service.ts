@@ -9,6 +9,7 @@ import { PrismaService } from '../database/prisma.service';
 import { Secrets } from '../crypto/secrets';
 import { SlidingWindowLimiter } from '../common/sliding-window-limiter';
 import { DestinationSpecs } from './destination-specs';
+import { listenError } from '../startup/preflight';
 
 export interface IngestStatus {
   listening: boolean;
@@ -47,6 +48,7 @@ export class IngestService implements OnApplicationShutdown {
   private readonly log: Logger;
   private readonly restreamers = new Map<string, StreamRestreamer>();
   private readonly badKeys = new SlidingWindowLimiter(BAD_KEY_LIMIT, 10_000);
+  private stopping: Promise<void> | undefined;
   /** 'started' when a stream goes live, 'released' when its restreamer is gone. */
   readonly events = new EventEmitter<IngestEvents>();
 
@@ -77,7 +79,9 @@ export class IngestService implements OnApplicationShutdown {
     server.on('connectionError', (error, info) => {
       this.log.warn({ conn: info.id, remote: info.remoteAddress, code: error.code, error: error.message }, 'RTMP connection closed on error');
     });
-    const address = await server.listen(port, this.config.HOST);
+    const address = await server.listen(port, this.config.HOST).catch((error: unknown) => {
+      throw listenError(scheme === 'rtmp' ? 'RTMP_PORT' : 'RTMPS_PORT', port, this.config.HOST, error);
+    });
     this.log.info({ port: address.port, scheme }, 'ingest listening');
     return server;
   }
@@ -207,12 +211,30 @@ export class IngestService implements OnApplicationShutdown {
     };
   }
 
+  /**
+   * Ends every live broadcast (publishers closed, destinations unpublished cleanly so the
+   * platforms end their broadcasts, 'ended' emitted with `reason`) and stops listening. Called
+   * before the rest of the app shuts down, so history and metrics still hear the end.
+   */
+  shutdown(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      const live = [...this.restreamers.values()];
+      await Promise.allSettled(
+        live.map(async (r) => {
+          await r.endNow(reason);
+          await r.close();
+        }),
+      );
+      const servers = [this.server, this.tlsServer];
+      this.server = this.tlsServer = undefined;
+      await Promise.all(servers.map((server) => server?.close()));
+      for (const streamId of this.restreamers.keys()) this.events.emit('released', streamId);
+      this.restreamers.clear();
+    })();
+    return this.stopping;
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    // Unpublish every destination cleanly so the platforms end their broadcasts, then stop listening.
-    await Promise.allSettled([...this.restreamers.values()].map((r) => r.close()));
-    for (const streamId of this.restreamers.keys()) this.events.emit('released', streamId);
-    this.restreamers.clear();
-    await Promise.all([this.server?.close(), this.tlsServer?.close()]);
-    this.server = this.tlsServer = undefined;
+    await this.shutdown('server shutting down');
   }
 }

@@ -59,13 +59,13 @@ describe('HistoryRecorder', () => {
     r.emit('destinationState', { destinationId: 'd1', from: 'idle', to: 'connecting' });
     r.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'reconnecting', reason: 'refused', message: 'connection refused' });
     t.clock.advance(60_000);
-    r.emit('ingest', { state: 'ended', reason: 'grace window expired', facts: engineStats().ingest });
+    r.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: engineStats().ingest });
     t.events.emit('released', STREAM);
     await t.recorder.idle();
 
     expect(t.writes).toEqual(['create', 'facts session-1 h264 1280x720', 'event idle->connecting', 'event connecting->reconnecting', 'close session-1']);
     expect(t.created).toEqual([{ streamId: STREAM, startedAt: new Date('2026-11-21T12:00:00.000Z'), facts: { videoCodec: null, audioCodec: null, width: null, height: null } }]);
-    expect(t.closed).toEqual([{ id: 'session-1', summary: { endedAt: new Date('2026-11-21T12:01:01.000Z'), endReason: 'grace window expired', avgBitrateKbps: 2500, peakBitrateKbps: 3000, fps: 29.5 } }]);
+    expect(t.closed).toEqual([{ id: 'session-1', summary: { endedAt: new Date('2026-11-21T12:01:01.000Z'), endReason: 'publisher stopped', avgBitrateKbps: 2500, peakBitrateKbps: 3000, fps: 29.5 } }]);
     expect(t.destinationEvents[1]).toEqual({ streamId: STREAM, destinationId: 'd1', at: new Date('2026-11-21T12:00:01.000Z'), fromState: 'connecting', toState: 'reconnecting', reason: 'refused', message: 'connection refused' });
     expect(t.recorder.trackedStreams).toBe(0);
   });
@@ -77,7 +77,7 @@ describe('HistoryRecorder', () => {
     r.emit('ingest', { state: 'live', facts: NO_FACTS });
     r.emit('ingest', { state: 'grace', reason: 'disconnected', facts: NO_FACTS });
     r.emit('ingest', { state: 'live', reason: 'reconnected', facts: NO_FACTS });
-    r.emit('ingest', { state: 'ended', reason: 'grace window expired', facts: NO_FACTS });
+    r.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: NO_FACTS });
     await t.recorder.idle();
     expect(t.writes).toEqual(['create', 'close session-1']);
   });

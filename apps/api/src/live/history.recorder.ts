@@ -140,7 +140,8 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
       const startedAt = this.clock.now();
       tracked.session = this.enqueueValue(streamId, tracked, () => this.history.createSession(streamId, startedAt, facts));
     } else if (event.state === 'ended') {
-      this.closeSession(streamId, tracked, event.reason ?? 'ended');
+      // The session ends when its publisher left, not when the grace window ran out.
+      this.closeSession(streamId, tracked, event.reason ?? 'ended', event.endedAt === undefined ? undefined : new Date(event.endedAt));
     }
     if (event.state !== 'ended') this.updateFacts(streamId, tracked, sessionFacts(event.facts));
   }
@@ -176,11 +177,11 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private closeSession(streamId: string, tracked: Tracked, reason: string): void {
+  private closeSession(streamId: string, tracked: Tracked, reason: string, endedAt: Date = this.clock.now()): void {
     const session = tracked.session;
     if (session === undefined) return;
     tracked.session = undefined;
-    const summary = { endedAt: this.clock.now(), endReason: reason, ...tracked.averages.summary() };
+    const summary = { endedAt, endReason: reason, ...tracked.averages.summary() };
     this.enqueue(streamId, tracked, async () => {
       const id = await session;
       if (id) await this.history.closeSession(id, summary);

@@ -20,14 +20,15 @@ export class HistoryService {
     if (rows.length === 0) return [];
     const now = this.clock.now();
     const from = rows[rows.length - 1]!.startedAt;
-    const to = rows.some((r) => r.endedAt === null) ? now : new Date(Math.max(...rows.map((r) => r.endedAt!.getTime())));
-    const events = await this.history.timeline(streamId, from, to);
-    return rows.map((row) => toSession(row, events, now));
+    const events = await this.history.timeline(streamId, from, now);
+    // Newest first: a session's destination events run until the next one started (its grace
+    // window and the destinations' release come after its end, which is when the publisher left).
+    return rows.map((row, i) => toSession(row, events, now, rows[i - 1]?.startedAt));
   }
 }
 
-/** One session in the contract's shape; `events` are the stream's, oldest first. */
-export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date): IngestSession {
+/** One session in the contract's shape; `events` are the stream's, oldest first, up to `until` (the next session's start). */
+export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, until?: Date): IngestSession {
   const end = row.endedAt ?? now;
   return {
     id: row.id,
@@ -42,7 +43,7 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
     peakBitrateKbps: row.peakBitrateKbps,
     avgFps: row.fps,
     timeline: events
-      .filter((e) => e.at >= row.startedAt && e.at <= end)
+      .filter((e) => e.at >= row.startedAt && (until === undefined ? e.at <= now : e.at < until))
       .map((e) => ({
         at: e.at.toISOString(),
         destinationId: e.destinationId,

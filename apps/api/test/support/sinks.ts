@@ -22,6 +22,7 @@ export async function startOwnSink(file: string, key = 'own') {
   const tags: FlvTagInput[] = [];
   let publishes = 0;
   let connections = 0;
+  let unpublished = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   server.on('session', (session) => {
@@ -35,6 +36,9 @@ export async function startOwnSink(file: string, key = 'own') {
     session.on('metadata', (_value, message) => tags.push({ type: FLV_TAG_SCRIPT, timestamp: message.timestamp, data: Buffer.from(message.payload) }));
     session.on('video', (message) => tags.push({ type: FLV_TAG_VIDEO, timestamp: message.timestamp, data: Buffer.from(message.payload) }));
     session.on('audio', (message) => tags.push({ type: FLV_TAG_AUDIO, timestamp: message.timestamp, data: Buffer.from(message.payload) }));
+    session.on('unpublish', () => {
+      if (!session.closed) unpublished++; // FCUnpublish / deleteStream, not a dropped connection
+    });
     session.on('close', () => {
       if (published) void writeFile(file, writeFlv({ hasAudio: true, hasVideo: true }, tags)).then(done);
     });
@@ -49,6 +53,7 @@ export async function startOwnSink(file: string, key = 'own') {
     file,
     finished,
     publishes: () => publishes,
+    unpublished: () => unpublished,
     connections: () => connections,
     videoTags: () => tags.filter((t) => t.type === FLV_TAG_VIDEO).length,
     stop: () => server.close(),
