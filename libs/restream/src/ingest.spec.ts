@@ -1,6 +1,6 @@
 import { parseAudioTag, parseVideoTag } from '@fanout/rtmp';
 import { describe, expect, it } from 'vitest';
-import { IngestTracker } from './ingest';
+import { IngestTracker, encoderFps } from './ingest';
 
 const AVC_HEADER = Buffer.from('17000000000164001effe1001a6764001eacd940a02ff970110000030001000003003c0f162d9601000668ebe3cb22c0fdf8f800', 'hex');
 const AAC_HEADER = Buffer.from('af001210', 'hex');
@@ -48,12 +48,43 @@ describe('IngestTracker', () => {
     }
     c.now = 5_000;
     const m = t.measures();
-    expect(m.fps).toBeGreaterThan(29);
-    expect(m.fps).toBeLessThanOrEqual(30);
+    expect(m.fps).toBe(30);
     expect(Math.abs(m.videoBitrateKbps - 300)).toBeLessThan(5); // 1250 B x 30/s x 8
     expect(m.keyframeIntervalS).toBe(2);
     t.reset();
     expect(t.measures().keyframeIntervalS).toBeNull();
     expect(t.facts.video).toBeNull();
+  });
+
+  it('counts keyframes only: a sequence header (which FLV also flags as a keyframe) is not one', () => {
+    const t = new IngestTracker(clock().read);
+    t.onVideo(parseVideoTag(AVC_HEADER), AVC_HEADER.length, 0);
+    t.onVideo(parseVideoTag(key), key.length, 33);
+    t.onVideo(parseVideoTag(AVC_HEADER), AVC_HEADER.length, 1_033); // repeated before a keyframe, as some encoders do
+    t.onVideo(parseVideoTag(key), key.length, 1_033);
+    t.onVideo(parseVideoTag(key), key.length, 2_033);
+    expect(t.measures().keyframeIntervalS).toBe(1);
+  });
+
+  it('shows the frame rate the sequence header declares while the media-time rate agrees, and the measurement when frames go missing', () => {
+    const c = clock();
+    const t = new IngestTracker(c.read);
+    t.onVideo(parseVideoTag(AVC_HEADER), AVC_HEADER.length, 0); // x264, VUI timing 30 fps
+    let ts = 0;
+    for (let i = 0; i < 90; i++) {
+      ts = Math.round(Math.ceil((i * 1_000) / 30 / (64 / 3)) * (64 / 3)); // 30 fps stamped on a 21.3 ms grid
+      c.now = ts;
+      t.onVideo(parseVideoTag(i % 30 === 0 ? key : inter), 1_000, ts);
+    }
+    expect(t.measures()).toMatchObject({ fps: 30, declaredFps: 30 });
+    for (let i = 0; i < 60; i++) {
+      ts += 40; // the encoder now drops every fourth frame: 25 fps
+      c.now = ts;
+      t.onVideo(parseVideoTag(inter), 1_000, ts);
+    }
+    expect(t.measures().fps).toBe(25);
+    expect(encoderFps(29.7, 29.97)).toBe(29.97);
+    expect(encoderFps(28.9, 30)).toBe(28.9);
+    expect(encoderFps(31.2, null)).toBe(31.2);
   });
 });

@@ -29,7 +29,10 @@ export interface IngestStats extends IngestFacts {
   audioBitrateKbps: number;
   /** Coded video frames per second of media time (the encoder's frame rate), 0 while none arrive. */
   fps: number;
-  /** Median keyframe interval by media time, seconds; null before two keyframes. */
+  /**
+   * Median keyframe interval, seconds: frames between keyframes over the frame rate, or by media
+   * time when no frame rate is known yet; null before two keyframes.
+   */
   keyframeIntervalS: number | null;
   /** Frame rate the encoder declared in onMetaData, if any. */
   declaredFps: number | null;
@@ -50,6 +53,10 @@ export class IngestTracker {
   private readonly keyframes = new KeyframeIntervalMeter();
   private metadata: StreamMetadata | undefined;
   private video: IngestFacts['video'] = null;
+  /** Frame rate the video configuration declares (H.264 VUI timing), if any. */
+  private configFps: number | undefined;
+  /** Coded video frames since the ingest started (keyframe intervals are counted in frames). */
+  private codedFrames = 0;
   private audio: IngestFacts['audio'] = null;
   private sawAudio = false;
 
@@ -102,12 +109,14 @@ export class IngestTracker {
         info = undefined;
       }
       this.video = { codec: info?.codec ?? tag.codec, width: info?.width ?? null, height: info?.height ?? null };
+      this.configFps = info?.frameRate;
       return;
     }
     if (tag.packetType !== 'coded-frames') return;
     if (this.video === null || this.video.codec !== tag.codec) this.video = { codec: tag.codec, width: null, height: null };
     this.frames.record(timestampMs);
-    if (tag.isKeyframe) this.keyframes.record(timestampMs);
+    if (tag.isKeyframe) this.keyframes.record(timestampMs, this.codedFrames);
+    this.codedFrames += 1;
   }
 
   onAudio(tag: AudioTagInfo | undefined, bytes: number): void {
@@ -138,6 +147,8 @@ export class IngestTracker {
     const now = this.clock();
     this.metadata = undefined;
     this.video = null;
+    this.configFps = undefined;
+    this.codedFrames = 0;
     this.audio = null;
     this.sawAudio = false;
     this.all.reset(now);
@@ -149,15 +160,34 @@ export class IngestTracker {
 
   measures(): Pick<IngestStats, 'bitrateKbps' | 'videoBitrateKbps' | 'audioBitrateKbps' | 'fps' | 'keyframeIntervalS' | 'declaredFps'> {
     const now = this.clock();
+    const declared = this.metadata?.framerate ?? this.configFps ?? null;
+    const fps = encoderFps(this.frames.fps(now), declared);
+    const gopFrames = this.keyframes.intervalFrames;
+    const keyframeIntervalS = gopFrames !== undefined && fps > 0 ? Math.round((gopFrames / fps) * 1_000) / 1_000 : (this.keyframes.intervalSeconds ?? null);
     return {
       bitrateKbps: round1(this.all.bitsPerSecond(now) / 1_000),
       videoBitrateKbps: round1(this.videoRate.bitsPerSecond(now) / 1_000),
       audioBitrateKbps: round1(this.audioRate.bitsPerSecond(now) / 1_000),
-      fps: round1(this.frames.fps(now)),
-      keyframeIntervalS: this.keyframes.intervalSeconds ?? null,
-      declaredFps: this.metadata?.framerate ?? null,
+      fps,
+      keyframeIntervalS,
+      declaredFps: declared,
     };
   }
+}
+
+/**
+ * Measured frames per second agree with what the encoder declares within this fraction: the
+ * figure shown is then the declared rate. Frame timestamps are whole milliseconds and some
+ * encoders stamp them on a coarse grid (GStreamer's flvmux on 21 ms audio buffers under load),
+ * so a 2 s measurement of a steady 30 fps wanders by a few tenths; a real shortfall (frames the
+ * encoder dropped) is larger than this and shows as measured.
+ */
+export const FPS_AGREEMENT = 0.025;
+
+/** The encoder's frame rate: its declared rate while the measurement agrees with it, else the measurement. */
+export function encoderFps(measured: number, declared: number | null): number {
+  if (declared !== null && declared > 0 && measured > 0 && Math.abs(measured - declared) <= declared * FPS_AGREEMENT) return Math.round(declared * 100) / 100;
+  return round1(measured);
 }
 
 function round1(value: number): number {

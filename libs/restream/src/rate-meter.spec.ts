@@ -129,6 +129,13 @@ describe('MediaFrameRateMeter', () => {
     expect(meter.fps()).toBe(0);
   });
 
+  it('reads through jittery timestamps: frames stamped on a 21 ms grid still read 30', () => {
+    const meter = new MediaFrameRateMeter({ clock: () => 0 });
+    // 30 fps, each timestamp snapped up to the next multiple of 21.33 ms (1024 samples at 48 kHz).
+    for (let frame = 0; frame < 300; frame++) meter.record(Math.ceil(((frame * 1_000) / 30) / (64 / 3)) * (64 / 3), 0);
+    expect(Math.round(meter.fps(0) * 10) / 10).toBe(30);
+  });
+
   it('starts over when timestamps go backwards (a publisher restarted its clock)', () => {
     const meter = new MediaFrameRateMeter({ clock: () => 0 });
     for (let ms = 0; ms <= 2_000; ms += 40) meter.record(ms, 0);

@@ -126,12 +126,15 @@ export class RateMeter {
 }
 
 /**
- * Frames per second by **media time**: frames in the last `windowMs` of video timestamps over the
- * span they cover. That is the encoder's frame rate whatever its timing on the wire: an encoder
- * that flushes a second of queued frames in one write (OBS at the start) or pipelines them still
- * reads 30, where counting arrivals would read 60 and then 0. Dropped frames leave gaps in the
- * timestamps and lower the figure. It falls to 0 once no frame arrived for `windowMs` of wall time
- * (the publisher stopped sending). A timestamp that goes backwards starts the window over.
+ * Frames per second by **media time**: the slope of the frames' timestamps over the last
+ * `windowMs` of them (a least-squares fit of timestamp against frame number). That is the
+ * encoder's frame rate whatever its timing on the wire: an encoder that flushes a second of
+ * queued frames in one write (OBS at the start) or pipelines them still reads 30, where counting
+ * arrivals would read 60 and then 0; and the fit is not thrown by jittery timestamps (GStreamer's
+ * flvmux stamps frames on a 21 ms audio grid under load), which the first and last frame of a
+ * window alone would be. Dropped frames leave gaps in the timestamps and lower the figure. It
+ * falls to 0 once no frame arrived for `windowMs` of wall time. A timestamp that goes backwards
+ * starts the window over.
  */
 export class MediaFrameRateMeter {
   private readonly clock: Clock;
@@ -162,8 +165,20 @@ export class MediaFrameRateMeter {
   fps(now: number = this.clock()): number {
     const n = this.times.length - this.head;
     if (n < 2 || now - this.lastArrival > this.windowMs) return 0;
-    const span = (this.times[this.times.length - 1] as number) - (this.times[this.head] as number);
-    return span > 0 ? ((n - 1) * 1_000) / span : 0;
+    // Least squares of t_i against i: slope = Σ(i - ī)(t_i - t̄) / Σ(i - ī)², in ms per frame.
+    const meanI = (n - 1) / 2;
+    let meanT = 0;
+    for (let i = 0; i < n; i++) meanT += this.times[this.head + i] as number;
+    meanT /= n;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+      const di = i - meanI;
+      num += di * ((this.times[this.head + i] as number) - meanT);
+      den += di * di;
+    }
+    const msPerFrame = num / den;
+    return msPerFrame > 0 ? 1_000 / msPerFrame : 0;
   }
 
   reset(): void {
@@ -178,15 +193,20 @@ export interface KeyframeIntervalOptions {
 }
 
 /**
- * Keyframe interval by media timestamp: the median of the last `samples` intervals between video
- * keyframes, so one late or early keyframe (scene cut, encoder hiccup) does not swing the figure.
- * Platforms want 2 s; the dashboard warns when it is off. A timestamp that goes backwards
- * (publisher restarted its clock) starts the history over; a repeated timestamp is ignored.
+ * Keyframe interval: the median of the last `samples` intervals between video keyframes, so one
+ * late or early keyframe (scene cut, encoder hiccup) does not swing the figure. Kept two ways:
+ * by media timestamp, and by frames (how encoders are configured: "a keyframe every 60 frames",
+ * which OBS shows as 2 s at 30 fps). The frame count is immune to timestamp jitter, so the host
+ * divides it by the frame rate when it knows one. Platforms want 2 s; the dashboard warns when
+ * it is off. A timestamp that goes backwards (publisher restarted its clock) starts the history
+ * over; a repeated timestamp is ignored.
  */
 export class KeyframeIntervalMeter {
   readonly samples: number;
   private readonly intervals: number[] = [];
+  private readonly frameIntervals: number[] = [];
   private last: number | undefined;
+  private lastFrame: number | undefined;
 
   constructor(options: Partial<KeyframeIntervalOptions> = {}) {
     this.samples = options.samples ?? 5;
@@ -195,28 +215,32 @@ export class KeyframeIntervalMeter {
     }
   }
 
-  /** Call with the media timestamp of each video keyframe, in order. */
-  record(timestampMs: number): void {
+  /** Call with the media timestamp of each video keyframe, in order, and its frame number (coded frames before it). */
+  record(timestampMs: number, frameNumber?: number): void {
     const last = this.last;
+    const lastFrame = this.lastFrame;
     this.last = timestampMs;
+    this.lastFrame = frameNumber;
     if (last === undefined) return;
     const interval = timestampMs - last;
     if (interval < 0) {
       this.intervals.length = 0;
+      this.frameIntervals.length = 0;
       return;
     }
     if (interval === 0) return;
-    this.intervals.push(interval);
-    if (this.intervals.length > this.samples) this.intervals.shift(); // tiny, fixed-size array
+    push(this.intervals, interval, this.samples);
+    if (frameNumber !== undefined && lastFrame !== undefined && frameNumber > lastFrame) push(this.frameIntervals, frameNumber - lastFrame, this.samples);
   }
 
   /** Median interval in milliseconds, or `undefined` before two keyframes. */
   get intervalMs(): number | undefined {
-    const n = this.intervals.length;
-    if (n === 0) return undefined;
-    const sorted = [...this.intervals].sort((a, b) => a - b);
-    const mid = n >> 1;
-    return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    return median(this.intervals);
+  }
+
+  /** Median interval in frames, or `undefined` before two numbered keyframes. */
+  get intervalFrames(): number | undefined {
+    return median(this.frameIntervals);
   }
 
   /** Median interval in seconds, or `undefined` before two keyframes. */
@@ -227,6 +251,22 @@ export class KeyframeIntervalMeter {
 
   reset(): void {
     this.intervals.length = 0;
+    this.frameIntervals.length = 0;
     this.last = undefined;
+    this.lastFrame = undefined;
   }
+}
+
+/** Appends to a tiny fixed-size window. */
+function push(window: number[], value: number, size: number): void {
+  window.push(value);
+  if (window.length > size) window.shift();
+}
+
+function median(values: readonly number[]): number | undefined {
+  const n = values.length;
+  if (n === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = n >> 1;
+  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -72,20 +72,25 @@ export function sourceFacts(path: string): SourceFacts {
   const video = parsed.streams.find((s) => s.codec_type === 'video')!;
   const audio = parsed.streams.find((s) => s.codec_type === 'audio')!;
   const [num, den] = String(video.avg_frame_rate).split('/').map(Number);
-  // Keyframe interval: the median gap between keyframe packets, by media time.
-  const keyTimes: number[] = [];
+  const fps = num! / den!;
+  // Keyframe interval: the median GOP, in frames, over the frame rate (what the encoder was told,
+  // e.g. "a keyframe every 30 frames"; keyframe timestamps themselves jitter with some encoders).
+  const keyFrames: number[] = [];
+  let frame = 0;
   for (const tag of readFlv(readFileSync(path)).tags) {
     if (tag.kind !== 'video') continue;
     const info = parseVideoTag(tag.data);
-    if (!info.isSequenceHeader && info.isKeyframe) keyTimes.push(tag.timestamp);
+    if (info.isSequenceHeader) continue;
+    if (info.isKeyframe) keyFrames.push(frame);
+    frame += 1;
   }
-  const gaps = keyTimes.slice(1).map((t, i) => t - keyTimes[i]!).sort((a, b) => a - b);
+  const gops = keyFrames.slice(1).map((f, i) => f - keyFrames[i]!).sort((a, b) => a - b);
   return {
     videoCodec: String(video.codec_name),
     width: Number(video.width),
     height: Number(video.height),
-    fps: Math.round((num! / den!) * 10) / 10,
-    keyframeIntervalS: (gaps[gaps.length >> 1] ?? 0) / 1000,
+    fps: Math.round(fps * 100) / 100,
+    keyframeIntervalS: Math.round(((gops[gops.length >> 1] ?? 0) / fps) * 1000) / 1000,
     audioCodec: String(audio.codec_name),
     sampleRate: Number(audio.sample_rate),
     channels: Number(audio.channels),

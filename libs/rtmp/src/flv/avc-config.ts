@@ -18,6 +18,11 @@ export interface H264SpsInfo {
   width: number;
   height: number;
   frameMbsOnly: boolean;
+  /**
+   * Frames per second from the VUI timing info (time_scale / 2·num_units_in_tick), when the
+   * encoder wrote it (x264, NVENC and QuickSync do). Undefined when absent or unreadable.
+   */
+  frameRate?: number;
 }
 
 /** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1) plus the first SPS decoded. */
@@ -127,8 +132,10 @@ export function parseH264Sps(nal: Uint8Array): H264SpsInfo {
   const codedWidth = widthMbs * 16;
   const codedHeight = heightMapUnits * 16 * (frameMbsOnly ? 1 : 2);
   if (cropX >= codedWidth || cropY >= codedHeight) throw new MediaTagError('MALFORMED', 'H.264 SPS: cropping larger than the picture');
+  const frameRate = r.bitsLeft > 0 && r.flag() ? vuiFrameRate(r) : undefined;
 
   return {
+    ...(frameRate !== undefined ? { frameRate } : {}),
     profileIdc,
     constraintFlags,
     levelIdc,
@@ -141,6 +148,36 @@ export function parseH264Sps(nal: Uint8Array): H264SpsInfo {
     height: codedHeight - cropY,
     frameMbsOnly,
   };
+}
+
+/**
+ * The frame rate in vui_parameters() (H.264 E.1.1), read up to its timing info; undefined when
+ * there is none or the VUI is cut short (a truncated VUI does not make the SPS unusable).
+ */
+function vuiFrameRate(r: BitReader): number | undefined {
+  try {
+    if (r.flag()) {
+      // aspect_ratio_info: aspect_ratio_idc, and sar_width/sar_height for Extended_SAR (255)
+      if (r.bits(8) === 255) r.skip(32);
+    }
+    if (r.flag()) r.skip(1); // overscan_info_present_flag → overscan_appropriate_flag
+    if (r.flag()) {
+      r.skip(4); // video_format, video_full_range_flag
+      if (r.flag()) r.skip(24); // colour_primaries, transfer_characteristics, matrix_coefficients
+    }
+    if (r.flag()) {
+      r.ue(); // chroma_sample_loc_type_top_field
+      r.ue(); // chroma_sample_loc_type_bottom_field
+    }
+    if (!r.flag()) return undefined; // timing_info_present_flag
+    const unitsInTick = r.bits(32);
+    const timeScale = r.bits(32);
+    if (unitsInTick === 0 || timeScale === 0) return undefined;
+    const fps = timeScale / (2 * unitsInTick);
+    return fps > 0 && fps <= 1_000 ? Math.round(fps * 1_000) / 1_000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function skipScalingList(r: BitReader, size: number): void {

@@ -14,6 +14,8 @@ export interface VideoStreamInfo {
   height: number;
   profile: string;
   level: string;
+  /** Frames per second the encoder declares in its configuration (H.264 VUI timing, HEVC avgFrameRate), if any. */
+  frameRate?: number;
 }
 
 /** What the dashboard shows about an audio track. */
@@ -33,7 +35,7 @@ export function videoStreamInfo(tag: VideoTagInfo): VideoStreamInfo | undefined 
   if (tag.packetType !== 'sequence-start') return undefined;
   if (tag.codec === 'h264') {
     const c = parseAvcDecoderConfig(tag.payload);
-    return { codec: 'h264', width: c.width, height: c.height, profile: c.profile, level: c.level };
+    return { codec: 'h264', width: c.width, height: c.height, profile: c.profile, level: c.level, ...(c.frameRate !== undefined ? { frameRate: c.frameRate } : {}) };
   }
   if (tag.codec === 'hevc') {
     const c = parseHevcDecoderConfig(tag.payload);

@@ -21,17 +21,17 @@ const AVC_RECORDS = [
   {
     name: 'High 640x360 (crops 368 coded lines to 360)',
     bytes: AVC_SEQUENCE_HEADER_640x360.subarray(5),
-    value: { profile: 'High', profileIdc: 100, level: '3.0', width: 640, height: 360, chromaFormatIdc: 1, nalLengthSize: 4, frameMbsOnly: true },
+    value: { profile: 'High', profileIdc: 100, level: '3.0', width: 640, height: 360, chromaFormatIdc: 1, nalLengthSize: 4, frameMbsOnly: true, frameRate: 30 },
   },
   {
     name: 'High 320x180',
     bytes: AVC_SEQUENCE_HEADER_320x180.subarray(5),
-    value: { profile: 'High', level: '1.3', width: 320, height: 180 },
+    value: { profile: 'High', level: '1.3', width: 320, height: 180, frameRate: 30 },
   },
   {
     name: 'Constrained Baseline 320x240 (-profile:v baseline)',
     bytes: hex('0142c00dffe100186742c00dd90141fb011000000300100000030320f142a48001000568cb83cb20'),
-    value: { profile: 'Constrained Baseline', profileIdc: 66, level: '1.3', width: 320, height: 240 },
+    value: { profile: 'Constrained Baseline', profileIdc: 66, level: '1.3', width: 320, height: 240, frameRate: 25 },
   },
   {
     name: 'High 4:4:4 Predictive 640x358 (-pix_fmt yuv444p, crop unit 1)',
@@ -46,7 +46,7 @@ const AVC_RECORDS = [
   {
     name: 'interlaced High 704x476 (field pairs, crop unit 4)',
     bytes: hex('0164001effe1001a6764001eacd940b07bf5808800000300080000030190f8a14cb001000768fba3cb3002c0'),
-    value: { frameMbsOnly: false, width: 704, height: 476 },
+    value: { frameMbsOnly: false, width: 704, height: 476, frameRate: 25 },
   },
 ];
 
@@ -131,6 +131,29 @@ describe('parseH264Sps', () => {
     const nal = handBuiltSps();
     expect(nal.includes(hex('000003'))).toBe(true);
     expect(parseH264Sps(nal)).toMatchObject({ profile: 'High', frameMbsOnly: false, width: 1916, height: 1080 });
+  });
+
+  it('reads the frame rate from VUI timing past every optional VUI field, and none from a VUI cut short', () => {
+    const sps = (vui: (w: BitWriter) => void) => {
+      const w = new BitWriter().u(8, 66).u(8, 0).u(8, 30).ue(0).ue(0).ue(2).ue(0).flag(false).ue(39).ue(22).flag(true).flag(true).flag(false);
+      w.flag(true); // vui_parameters_present_flag
+      vui(w);
+      return Buffer.concat([hex('67'), addEmulationPrevention(w.trailing().bytes())]);
+    };
+    const full = sps((w) =>
+      w
+        .flag(true).u(8, 255).u(16, 4).u(16, 3) // Extended_SAR 4:3
+        .flag(true).flag(false) // overscan
+        .flag(true).u(3, 5).flag(false).flag(true).u(8, 1).u(8, 1).u(8, 1) // video signal + colour description
+        .flag(true).ue(1).ue(1) // chroma sample locations
+        .flag(true).u(32, 1001).u(32, 60000).flag(true), // timing: 60000 / (2 × 1001)
+    );
+    expect(parseH264Sps(full)).toMatchObject({ width: 640, height: 368, frameRate: 29.97 });
+    const noTiming = sps((w) => w.flag(false).flag(false).flag(false).flag(false).flag(false));
+    expect(parseH264Sps(noTiming).frameRate).toBeUndefined();
+    const cut = sps((w) => w.flag(true).u(8, 255).u(8, 4)); // sar_width cut in half
+    expect(parseH264Sps(cut)).toMatchObject({ width: 640, height: 368 });
+    expect(parseH264Sps(cut).frameRate).toBeUndefined();
   });
 
   it('rejects a NAL unit that is not an SPS', () => {
@@ -276,7 +299,7 @@ describe('parseOpusConfig and parseFlacConfig', () => {
 
 describe('videoStreamInfo and audioStreamInfo', () => {
   it('summarise H.264 and HEVC sequence headers for the dashboard', () => {
-    expect(videoStreamInfo(parseVideoTag(AVC_SEQUENCE_HEADER_640x360))).toEqual({ codec: 'h264', width: 640, height: 360, profile: 'High', level: '3.0' });
+    expect(videoStreamInfo(parseVideoTag(AVC_SEQUENCE_HEADER_640x360))).toEqual({ codec: 'h264', width: 640, height: 360, profile: 'High', level: '3.0', frameRate: 30 });
     expect(videoStreamInfo(parseVideoTag(Buffer.concat([hex('90'), Buffer.from('hvc1'), HVCC_1280x718])))).toEqual({
       codec: 'hevc',
       width: 1280,
