@@ -36,5 +36,7 @@ export function decodeMdhd(r: ByteReader): Mdhd {
     timescale = r.u32('mdhd timescale');
     duration = r.u32('mdhd duration');
   }
-  return { timescale, duration, language: unpackLanguage(r.u16('mdhd language')) };
+  const language = unpackLanguage(r.u16('mdhd language'));
+  r.skip(2, 'mdhd pre_defined');
+  return { timescale, duration, language };
 }

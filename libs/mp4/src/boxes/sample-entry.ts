@@ -65,8 +65,11 @@ export function decodeSampleEntry(r: ByteReader, type: string): SampleEntry | { 
   const visual = VISUAL_ENTRY_TYPES.has(type);
   if (!visual && !AUDIO_ENTRY_TYPES.has(type)) return { kind: 'other', type };
   r.skip(8, 'sample entry header');
-  const children = (start: number): ChildBox[] =>
-    childBoxes(r.buf, start, r.end, r.base).map((c) => ({ type: c.type, payload: Buffer.from(r.buf.buffer, r.buf.byteOffset + c.start + c.headerSize, c.size - c.headerSize) }));
+  const children = (start: number): ChildBox[] => {
+    const boxes = childBoxes(r.buf, start, r.end, r.base);
+    r.pos = r.end;
+    return boxes.map((c) => ({ type: c.type, payload: Buffer.from(r.buf.buffer, r.buf.byteOffset + c.start + c.headerSize, c.size - c.headerSize) }));
+  };
   if (visual) {
     r.skip(16, 'visual sample entry');
     const width = r.u16('width');

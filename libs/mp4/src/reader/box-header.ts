@@ -1,3 +1,4 @@
+import { ByteReader } from '../bytes';
 import { Mp4Error } from '../errors';
 
 /** Where one box sits: `start` is its first byte, `end` one past its last. */
@@ -53,4 +54,18 @@ export function childBoxes(buf: Uint8Array, start: number, end: number, base = 0
 /** A four-character code safe to print in a message. */
 export function printable(type: string): string {
   return type.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/**
+ * Decodes one whole box with `decode`, which gets a reader over the payload. The bytes must be
+ * exactly one box of `type`, and `decode` must use all of its payload.
+ */
+export function decodeBox<T>(bytes: Uint8Array, type: string, decode: (r: ByteReader) => T): T {
+  const h = readBoxHeader(bytes, 0, bytes.length);
+  if (h === undefined || h.end > bytes.length) throw new Mp4Error('BOX_TRUNCATED', `'${type}' box cut short`, 0);
+  if (h.type !== type) throw new Mp4Error('BOX_INVALID', `'${printable(h.type)}' box where '${type}' was expected`, 0);
+  const r = new ByteReader(bytes, h.headerSize, h.end);
+  const value = decode(r);
+  if (r.remaining !== 0 || h.end !== bytes.length) throw new Mp4Error('BOX_INVALID', `'${type}' box has ${bytes.length - r.pos} bytes left over`, r.pos);
+  return value;
 }
