@@ -275,13 +275,11 @@ export class Fmp4Muxer {
   /** Emits the closed samples of every track as one fragment; open samples carry over. */
   private cut(): Buffer | undefined {
     const tracks = this.ordered.filter((t) => t.samples.length > 0);
+    // The next fragment's age counts from the sample that caused this cut, not from a video
+    // sample carried over still open: after a video stall that one can be far in the past.
     this.fragStartMs = undefined;
     this.fragBytes = 0;
-    for (const t of this.ordered) {
-      if (t.open === undefined) continue;
-      this.fragStartMs = Math.min(this.fragStartMs ?? t.open.dtsMs, t.open.dtsMs);
-      this.fragBytes += t.open.data.length;
-    }
+    for (const t of this.ordered) if (t.open !== undefined) this.fragBytes += t.open.data.length;
     if (tracks.length === 0) return undefined;
     const sequence = ++this.sequence;
     const moofOffset = this.offset;

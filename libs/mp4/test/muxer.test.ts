@@ -177,6 +177,13 @@ describe('Fmp4Muxer: the fragment policy', () => {
     ]);
   });
 
+  it('keeps cutting every 2 s, not at every audio frame, while video stalls; the waiting frame joins the fragment its successor arrives in', () => {
+    const { file } = mux({ tracks: [AVC_TRACK, AAC_TRACK], samples: [[nalSample(0, true), nalSample(5000, true)], aac(6000)] });
+    const back = readBack(file);
+    expect(back.moofs.map((m) => m.trafs.map((t) => t.trackId === 1 ? 'v' : Math.round(t.baseDecodeTime / 48)).join(' '))).toEqual(['0', '2005', 'v 4011']);
+    expect(back.samples.get(1)?.map((s) => s.duration)).toEqual([5000 * 90, 5000 * 90]);
+  });
+
   it('cuts an audio-only stream every 1 s (every audio frame is a sync sample)', () => {
     const { file } = mux({ tracks: [AAC_TRACK], samples: [aac(5000)] });
     const starts = readBack(file).moofs.map((m) => Math.round(m.trafs[0]!.baseDecodeTime / 48));
