@@ -10,8 +10,10 @@
  * - `boxes/`, `codec/`: one encode/decode pair per box; codec configuration and frame parsers.
  */
 export * from './errors';
+export { ByteReader, ByteWriter, box, fullBox } from './bytes';
 export * from './limits';
 export * from './muxer';
+export type { Patch } from './patch';
 export * from './track';
 export { MOVIE_TIMESCALE, brandsFor } from './init-segment';
 export * from './reader';

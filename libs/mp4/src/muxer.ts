@@ -15,6 +15,7 @@ import {
   encodeTrun,
 } from './boxes/trun';
 import { Mp4Error } from './errors';
+import type { Patch } from './patch';
 import { type InitSegment, MOVIE_TIMESCALE, buildInitSegment } from './init-segment';
 import { type FragmentPolicy, type Mp4Limits, resolveLimits, resolvePolicy } from './limits';
 import { type TrackConfig, type TrackSpec, resolveTrack } from './track';
@@ -38,17 +39,30 @@ export interface Fmp4MuxerOptions {
   tracks: readonly TrackConfig[];
   fragment?: Partial<FragmentPolicy>;
   limits?: Partial<Mp4Limits>;
+  /**
+   * `commit` (the default, for files): each fragment arrives as a `free` box and becomes a moof
+   * only when its 8-byte `commit` patch is written after it, so a crash at any byte leaves a
+   * file every reader opens up to the last committed fragment (a moof cut short makes ffmpeg
+   * refuse the whole file). `append`: plain moof + mdat, for streams that cannot be patched;
+   * a file cut inside a moof must then be truncated with scanFragments before ffmpeg opens it.
+   */
+  writeMode?: 'commit' | 'append';
 }
 
-/** A write into bytes already written (the init segment): `bytes` replace the file at `offset`. */
-export interface Patch {
-  offset: number;
+/** One moof + mdat, to be written at `offset`, then committed with `commit` when there is one. */
+export interface Fragment {
   bytes: Buffer;
+  /** Where the bytes go in the file: right after everything emitted before. */
+  offset: number;
+  /** In commit mode: the moof header to write over the first 8 bytes once `bytes` are written. */
+  commit: Patch | undefined;
+  sequenceNumber: number;
 }
+
 
 export interface Finalization {
-  /** The last, partial fragment, if samples were still buffered. Write it first. */
-  fragment: Buffer | undefined;
+  /** The last, partial fragment, if samples were still buffered. Write (and commit) it first. */
+  fragment: Fragment | undefined;
   /** The random access index (mfra) to append after the last fragment. */
   tail: Buffer;
   /** Duration fields of the init segment (mvhd, mehd, tkhd), to write in place last. */
@@ -98,9 +112,10 @@ const MAX_TIMESTAMP_MS = 2 ** 42; // ~139 years; keeps every tick count below 2^
 const MAX_CTS_MS = 2 ** 23; // FLV's composition time is a signed 24-bit field
 
 /**
- * Fragmented MP4 muxer, I/O-free. Write `init()` first, then every Buffer that `push` and
- * `flush` return, in order; the file is playable after each one. `finalize()` ends the file
- * with an mfra index and returns the duration patches for the init segment.
+ * Fragmented MP4 muxer, I/O-free. Write `init()` first, then every fragment that `push` and
+ * `flush` return, in order, each followed by its commit patch; the file is playable after
+ * each one. `finalize()` ends the file with an mfra index and returns the duration patches for
+ * the init segment.
  */
 export class Fmp4Muxer {
   readonly policy: FragmentPolicy;
@@ -115,10 +130,15 @@ export class Fmp4Muxer {
   private fragStartMs: number | undefined;
   private fragBytes = 0;
   private closed = false;
+  private readonly commitMode: boolean;
   private readonly counters = { droppedBeforeKeyframe: 0, audioResyncs: 0 };
 
   constructor(options: Fmp4MuxerOptions) {
     this.policy = resolvePolicy(options.fragment);
+    if (options.writeMode !== undefined && options.writeMode !== 'commit' && options.writeMode !== 'append') {
+      throw new Mp4Error('INVALID_POLICY', `writeMode ${String(options.writeMode)}`);
+    }
+    this.commitMode = options.writeMode !== 'append';
     this.limits = resolveLimits(options.limits);
     const configs = options.tracks;
     if (configs.length === 0) throw new Mp4Error('INVALID_TRACK', 'a file needs at least one track');
@@ -161,7 +181,7 @@ export class Fmp4Muxer {
   }
 
   /** Adds a sample; returns the fragments it completed (usually none, at most one). */
-  push(trackId: number, sample: Mp4Sample): Buffer[] {
+  push(trackId: number, sample: Mp4Sample): Fragment[] {
     if (this.closed) throw new Mp4Error('CLOSED', 'the muxer was finalized');
     const t = this.tracks.get(trackId);
     if (t === undefined) throw new Mp4Error('UNKNOWN_TRACK', `no track ${trackId}`);
@@ -198,7 +218,7 @@ export class Fmp4Muxer {
     // The previous video sample ends where this one starts; it stays in the current fragment.
     if (video && t.open !== undefined) this.close(t, dts - t.open.dts);
 
-    const out: Buffer[] = [];
+    const out: Fragment[] = [];
     if (this.fragStartMs !== undefined) {
       const age = dtsMs - this.fragStartMs;
       const cut =
@@ -232,7 +252,7 @@ export class Fmp4Muxer {
    * Emits everything buffered as one fragment; a video track's newest sample gets the duration
    * of the one before it. Pushing may go on afterwards.
    */
-  flush(): Buffer | undefined {
+  flush(): Fragment | undefined {
     if (this.closed) throw new Mp4Error('CLOSED', 'the muxer was finalized');
     for (const t of this.ordered) if (t.open !== undefined) this.close(t, t.lastDuration);
     return this.cut();
@@ -273,7 +293,7 @@ export class Fmp4Muxer {
   }
 
   /** Emits the closed samples of every track as one fragment; open samples carry over. */
-  private cut(): Buffer | undefined {
+  private cut(): Fragment | undefined {
     const tracks = this.ordered.filter((t) => t.samples.length > 0);
     // The next fragment's age counts from the sample that caused this cut, not from a video
     // sample carried over still open: after a video stall that one can be far in the past.
@@ -317,9 +337,16 @@ export class Fmp4Muxer {
       moof.writeInt32BE(dataOffset, position);
       dataOffset += dataBytes[i] as number;
     });
-    const fragment = Buffer.concat([moof, box('mdat', ...payload)]);
-    this.offset += fragment.length;
-    return fragment;
+    const bytes = Buffer.concat([moof, box('mdat', ...payload)]);
+    this.offset += bytes.length;
+    let commit: Patch | undefined;
+    if (this.commitMode) {
+      // Until committed, the whole fragment is one free box that every reader skips.
+      commit = { offset: moofOffset, bytes: Buffer.from(bytes.subarray(0, 8)) };
+      bytes.writeUInt32BE(bytes.length, 0);
+      bytes.write('free', 4, 'latin1');
+    }
+    return { bytes, offset: moofOffset, commit, sequenceNumber: sequence };
   }
 }
 

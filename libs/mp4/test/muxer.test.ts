@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FRAGMENT_POLICY, Fmp4Muxer, type Mp4Sample, type TrackConfig, decodeBox, decodeMfhd, readInit } from '../src';
-import { mux } from './support/mux';
+import { committed, mux } from './support/mux';
 import { AAC_TRACK, AVCC, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample, readBack } from './support/synthetic';
 
 const code = (c: string) => expect.objectContaining({ name: 'Mp4Error', code: c });
@@ -80,7 +80,7 @@ describe('Fmp4Muxer: samples', () => {
     expect(() => muxer.push(track, sample)).toThrow(code(c));
     muxer.push(1, nalSample(33, false));
     const { fragment } = muxer.finalize();
-    const back = readBack(Buffer.concat([muxer.init(), fragment as Buffer]));
+    const back = readBack(Buffer.concat([muxer.init(), committed(fragment!)]));
     expect(back.samples.get(1)?.map((s) => s.dts)).toEqual([0, 33 * 90]);
   });
 
@@ -238,12 +238,40 @@ describe('Fmp4Muxer: finishing the file', () => {
   });
 
   it('numbers fragments from 1, and what push returned is the file up to the mfra', () => {
-    const { file, appended, fragmentEnds } = mux(input());
+    const { file, appended, fragments, muxer } = mux(input());
     const back = readBack(file);
     expect(back.moofs.map((m) => m.sequenceNumber)).toEqual(back.moofs.map((_, i) => i + 1));
-    expect(back.scan.fragments.map((f) => f.offset + f.length)).toEqual(fragmentEnds);
+    expect(fragments.map((f) => f.sequenceNumber)).toEqual(back.moofs.map((_, i) => i + 1));
+    expect(back.scan.fragments.map((f) => [f.offset, f.length])).toEqual(fragments.map((f) => [f.offset, f.bytes.length]));
+    expect(fragments[0]!.offset).toBe(muxer.init().length);
     expect(back.scan.mfra?.offset).toBe(appended.length);
     expect(back.scan.completeLength).toBe(file.length);
+  });
+
+  it('hands out each fragment as a free box that its 8-byte commit turns into the moof (commit mode)', () => {
+    const { fragments } = mux(input());
+    for (const f of fragments) {
+      expect(f.bytes.readUInt32BE(0)).toBe(f.bytes.length);
+      expect(f.bytes.toString('latin1', 4, 8)).toBe('free');
+      expect(f.commit?.offset).toBe(f.offset);
+      expect(f.commit?.bytes.toString('latin1', 4, 8)).toBe('moof');
+      expect(f.bytes.toString('latin1', 12, 16)).toBe('mfhd');
+    }
+  });
+
+  it('writes plain moof + mdat with nothing to commit in append mode, the same bytes once committed', () => {
+    const append = mux({ ...input(), writeMode: 'append' });
+    expect(append.fragments.every((f) => f.commit === undefined && f.bytes.toString('latin1', 4, 8) === 'moof')).toBe(true);
+    expect(append.file).toEqual(mux(input()).file);
+  });
+
+  it('reports an uncommitted fragment as the tail, with the commit that would recover it', () => {
+    const { appended, fragments } = mux(input());
+    const last = fragments[fragments.length - 1]!;
+    const crashed = Buffer.concat([appended.subarray(0, last.offset), last.bytes]);
+    const scan = readBack(crashed).scan;
+    expect(scan.fragments.length).toBe(fragments.length - 1);
+    expect(scan.tail).toEqual({ offset: last.offset, reason: 'uncommitted', commit: last.commit });
   });
 
   it('finalizes an empty muxer to an init segment, an empty index and zero durations', () => {

@@ -2,6 +2,7 @@ import { ByteReader } from '../bytes';
 import { type Tfra, decodeTfra } from '../boxes/mfra';
 import { Mp4Error } from '../errors';
 import { DEFAULT_LIMITS, type Mp4Limits, resolveLimits } from '../limits';
+import type { Patch } from '../patch';
 import { childBoxes, readBoxHeader } from './box-header';
 import { type MoofInfo, parseMoof } from './fragment';
 import { type InitInfo, readInit } from './init';
@@ -43,8 +44,12 @@ export interface ScanResult {
   durationMs: number;
   /** Bytes up to the end of the last whole box that belongs to the file (fragment, index, free). */
   completeLength: number;
-  /** Where the unusable tail starts, when there is one: truncate the file here to recover it. */
-  tail: { offset: number; reason: 'truncated' | 'malformed'; error?: Mp4Error } | undefined;
+  /**
+   * Where the unusable tail starts, when there is one: truncate the file here to recover it.
+   * `uncommitted`: a whole fragment still in its free box (a crash between its write and its
+   * commit); writing `commit` instead of truncating keeps it.
+   */
+  tail: { offset: number; reason: 'truncated' | 'malformed' | 'uncommitted'; error?: Mp4Error; commit?: Patch } | undefined;
   /** The mfra index, when the file was finished. */
   mfra: { offset: number; length: number; tfra: Tfra[] } | undefined;
 }
@@ -99,6 +104,11 @@ export function scanFragments(input: Uint8Array | ByteSource, overrides: Partial
       fragments.push({ offset: at, length, sequenceNumber: moof.sequenceNumber, tracks });
       at += length;
       continue;
+    }
+    if (h.type === 'free' && isUncommittedFragment(source, at)) {
+      const found = uncommitted(source, at, h.size, init, next, limits);
+      tail = { offset: at, ...found };
+      break;
     }
     if (h.type === 'mfra') {
       try {
@@ -162,6 +172,42 @@ function readFragmentAt(source: ByteSource, at: number, moofSize: number, init: 
     }
   }
   return { moof, length: moofSize + mdat.size };
+}
+
+/** A free box that starts like a moof's payload (an mfhd first): a fragment not yet committed. */
+function isUncommittedFragment(source: ByteSource, at: number): boolean {
+  const head = source.read(at + 8, 8);
+  return head.length === 8 && Buffer.from(head.buffer, head.byteOffset, 8).toString('latin1', 4, 8) === 'mfhd' && new DataView(head.buffer, head.byteOffset).getUint32(0) === 16;
+}
+
+/** Checks a whole uncommitted fragment as if committed; gives the commit that would make it one. */
+function uncommitted(source: ByteSource, at: number, size: number, init: InitInfo, next: ReadonlyMap<number, number>, limits: Mp4Limits): { reason: 'uncommitted' | 'malformed'; error?: Mp4Error; commit?: Patch } {
+  // The moof's children run up to the mdat inside the free box.
+  let moofSize = 8;
+  for (let steps = 0; ; steps++) {
+    const head = source.read(at + moofSize, 16);
+    const h = readBoxHeader(head, 0, head.length, at + moofSize);
+    if (h === undefined || steps > 1024 || moofSize > limits.maxHeaderBoxBytes || moofSize + h.size > size) {
+      return { reason: 'malformed', error: new Mp4Error('FRAGMENT_INVALID', 'uncommitted fragment without an mdat', at) };
+    }
+    if (h.type === 'mdat') break;
+    moofSize += h.size;
+  }
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(moofSize, 0);
+  header.write('moof', 4, 'latin1');
+  const overlay: ByteSource = {
+    size: source.size,
+    read: (offset, length) => {
+      const bytes = Buffer.from(source.read(offset, length));
+      for (let i = 0; i < 8; i++) if (at + i >= offset && at + i < offset + bytes.length) bytes[at + i - offset] = header[i] as number;
+      return bytes;
+    },
+  };
+  const step = readFragmentAt(overlay, at, moofSize, init, next, limits);
+  if ('reason' in step) return { reason: 'malformed', error: step.error };
+  if (step.length !== size) return { reason: 'malformed', error: new Mp4Error('FRAGMENT_INVALID', 'uncommitted fragment with bytes after its mdat', at) };
+  return { reason: 'uncommitted', commit: { offset: at, bytes: header } };
 }
 
 function readMfra(source: ByteSource, at: number, size: number, limits: Mp4Limits): Tfra[] {

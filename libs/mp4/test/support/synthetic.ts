@@ -1,12 +1,12 @@
-import { type InitInfo, type Mp4Sample, type MoofInfo, type TrackConfig, readFragment, scanFragments } from '../../src';
+import { type AudioTrackConfig, type InitInfo, type Mp4Sample, type MoofInfo, type VideoTrackConfig, readFragment, scanFragments } from '../../src';
 
 /** Synthetic tracks and samples: valid framing (NAL lengths, Opus TOC), made-up payloads. */
 export const AVCC = Buffer.from('0142c01effe100046742c01e01000268ce', 'hex');
-export const AVC_TRACK: TrackConfig = { codec: 'avc', config: AVCC, width: 640, height: 360 };
+export const AVC_TRACK: VideoTrackConfig = { codec: 'avc', config: AVCC, width: 640, height: 360 };
 /** AAC-LC 48 kHz stereo: 1024 samples a frame, 21.333 ms. */
-export const AAC_TRACK: TrackConfig = { codec: 'aac', config: Buffer.from('1190', 'hex') };
+export const AAC_TRACK: AudioTrackConfig = { codec: 'aac', config: Buffer.from('1190', 'hex') };
 /** OpusHead, stereo, pre-skip 312. */
-export const OPUS_TRACK: TrackConfig = { codec: 'opus', config: Buffer.from('4f707573486561640102380180bb0000000000', 'hex') };
+export const OPUS_TRACK: AudioTrackConfig = { codec: 'opus', config: Buffer.from('4f707573486561640102380180bb0000000000', 'hex') };
 
 /** A sample of one NAL unit of `size` payload bytes (4-byte length prefix), filled with `fill`. */
 export function nalSample(dtsMs: number, keyframe: boolean, size = 32, ctsOffsetMs = 0, fill = dtsMs & 0xff): Mp4Sample {
