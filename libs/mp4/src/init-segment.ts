@@ -20,6 +20,8 @@ export interface InitSegment {
   mehdDuration: number;
   /** Offset of each track's tkhd 32-bit duration, by track id. */
   tkhdDuration: Map<number, number>;
+  /** The free box after moov kept for the sidx written at the end (size 0: none). */
+  indexReserve: { offset: number; size: number };
 }
 
 /**
@@ -48,14 +50,19 @@ function trak(t: TrackSpec): Buffer {
   );
 }
 
-export function buildInitSegment(tracks: readonly TrackSpec[]): InitSegment {
+/**
+ * ftyp, moov, then (when `reserveBytes` > 0) a free box of that size: the room in which
+ * finalize writes a sidx, which must come before the fragments it indexes.
+ */
+export function buildInitSegment(tracks: readonly TrackSpec[], reserveBytes = 0): InitSegment {
   const ftyp = encodeFtyp({ majorBrand: 'iso6', minorVersion: 0, compatibleBrands: brandsFor(tracks) });
   const mvhd = encodeMvhd({ timescale: MOVIE_TIMESCALE, duration: 0, nextTrackId: Math.max(...tracks.map((t) => t.id)) + 1 });
   const traks = tracks.map(trak);
   const mehd = encodeMehd(0);
   const mvex = box('mvex', mehd, ...tracks.map((t) => encodeTrex({ trackId: t.id, defaultSampleDescriptionIndex: 1, defaultSampleDuration: 0, defaultSampleSize: 0, defaultSampleFlags: 0 })));
   const moov = box('moov', mvhd, ...traks, mvex);
-  const bytes = Buffer.concat([ftyp, moov]);
+  const reserve = reserveBytes > 0 ? box('free', Buffer.alloc(reserveBytes - 8)) : Buffer.alloc(0);
+  const bytes = Buffer.concat([ftyp, moov, reserve]);
 
   // Offsets follow from the layout above: ftyp, then moov's header, mvhd, the traks, mvex.
   const mvhdAt = ftyp.length + 8;
@@ -65,5 +72,11 @@ export function buildInitSegment(tracks: readonly TrackSpec[]): InitSegment {
     tkhdDuration.set(t.id, at + 8 + TKHD_DURATION_OFFSET); // the trak header, then tkhd
     at += (traks[i] as Buffer).length;
   });
-  return { bytes, mvhdDuration: mvhdAt + MVHD_DURATION_OFFSET, mehdDuration: at + 8 + MEHD_DURATION_OFFSET, tkhdDuration };
+  return {
+    bytes,
+    mvhdDuration: mvhdAt + MVHD_DURATION_OFFSET,
+    mehdDuration: at + 8 + MEHD_DURATION_OFFSET,
+    tkhdDuration,
+    indexReserve: { offset: ftyp.length + moov.length, size: reserve.length },
+  };
 }

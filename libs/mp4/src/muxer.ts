@@ -1,5 +1,6 @@
 import { box } from './bytes';
 import { encodeMfhd } from './boxes/mfhd';
+import { MAX_SIDX_REFERENCE_SIZE, type SidxReference, encodeSidx, sidxSize } from './boxes/sidx';
 import { type Tfra, encodeMfra } from './boxes/mfra';
 import { NON_SYNC_SAMPLE_FLAGS, SYNC_SAMPLE_FLAGS } from './boxes/sample-flags';
 import { encodeTfdt } from './boxes/tfdt';
@@ -47,7 +48,15 @@ export interface Fmp4MuxerOptions {
    * a file cut inside a moof must then be truncated with scanFragments before ffmpeg opens it.
    */
   writeMode?: 'commit' | 'append';
+  /**
+   * References the sidx written at finalize may hold (default 4096, 0: no sidx). The init
+   * segment keeps a free box of that size after moov (12 bytes a reference), since a sidx must
+   * precede the fragments; with more fragments than references, each covers several.
+   */
+  sidxEntries?: number;
 }
+
+export const DEFAULT_SIDX_ENTRIES = 4096;
 
 /** One moof + mdat, to be written at `offset`, then committed with `commit` when there is one. */
 export interface Fragment {
@@ -131,6 +140,10 @@ export class Fmp4Muxer {
   private fragBytes = 0;
   private closed = false;
   private readonly commitMode: boolean;
+  private readonly sidxEntries: number;
+  /** Per fragment: its bytes and what the sync track spends in it, for the sidx. */
+  private readonly index: SidxReference[] = [];
+  private firstSyncPts: number | undefined;
   private readonly counters = { droppedBeforeKeyframe: 0, audioResyncs: 0 };
 
   constructor(options: Fmp4MuxerOptions) {
@@ -139,6 +152,10 @@ export class Fmp4Muxer {
       throw new Mp4Error('INVALID_POLICY', `writeMode ${String(options.writeMode)}`);
     }
     this.commitMode = options.writeMode !== 'append';
+    this.sidxEntries = options.sidxEntries ?? DEFAULT_SIDX_ENTRIES;
+    if (!Number.isInteger(this.sidxEntries) || this.sidxEntries < 0 || this.sidxEntries > 0xffff) {
+      throw new Mp4Error('INVALID_POLICY', `sidxEntries must be an integer in 0..65535, got ${this.sidxEntries}`);
+    }
     this.limits = resolveLimits(options.limits);
     const configs = options.tracks;
     if (configs.length === 0) throw new Mp4Error('INVALID_TRACK', 'a file needs at least one track');
@@ -167,7 +184,10 @@ export class Fmp4Muxer {
     this.ordered = [...this.tracks.values()].sort((a, b) => a.spec.id - b.spec.id);
     this.trackIds = this.ordered.map((t) => t.spec.id);
     this.syncTrack = this.ordered.find((t) => t.spec.kind === 'video') ?? (this.ordered[0] as TrackState);
-    this.initSegment = buildInitSegment(this.ordered.map((t) => t.spec));
+    this.initSegment = buildInitSegment(
+      this.ordered.map((t) => t.spec),
+      this.sidxEntries > 0 ? sidxSize(this.sidxEntries) + 8 : 0,
+    );
     this.offset = this.initSegment.bytes.length;
   }
 
@@ -281,7 +301,40 @@ export class Fmp4Muxer {
       patches.push({ offset: this.initSegment.tkhdDuration.get(t.spec.id) as number, bytes: u32(trackMs) });
     }
     const tail = encodeMfra(this.ordered.map((t) => t.tfra).filter((t) => t.entries.length > 0));
-    return { fragment, tail, patches, durationMs };
+    return { fragment, tail, patches: [...this.sidxPatches(), ...patches], durationMs };
+  }
+
+  /**
+   * The sidx, written into the free box kept after moov: its body first (still inside the free
+   * box, so harmless if a crash stops there), then its 8-byte header, which makes it a sidx.
+   */
+  private sidxPatches(): Patch[] {
+    const { offset, size } = this.initSegment.indexReserve;
+    if (size === 0 || this.index.length === 0) return [];
+    const per = Math.ceil(this.index.length / this.sidxEntries);
+    const references: SidxReference[] = [];
+    for (let i = 0; i < this.index.length; i += per) {
+      const group = this.index.slice(i, i + per);
+      const bytes = group.reduce((n, r) => n + r.size, 0);
+      if (bytes > MAX_SIDX_REFERENCE_SIZE) return []; // beyond what a reference can say: no sidx
+      references.push({ size: bytes, duration: group.reduce((n, r) => n + r.duration, 0), startsWithSap: (group[0] as SidxReference).startsWithSap });
+    }
+    const length = sidxSize(references.length);
+    const rest = size - length; // at least 8: room for the free box that fills the reserve
+    const sidx = encodeSidx({
+      referenceId: this.syncTrack.spec.id,
+      timescale: this.syncTrack.spec.timescale,
+      earliestPresentationTime: this.firstSyncPts ?? 0,
+      firstOffset: rest,
+      references,
+    });
+    const filler = Buffer.alloc(8);
+    filler.writeUInt32BE(rest, 0);
+    filler.write('free', 4, 'latin1');
+    return [
+      { offset: offset + 8, bytes: Buffer.concat([sidx.subarray(8), filler]) },
+      { offset, bytes: Buffer.from(sidx.subarray(0, 8)) },
+    ];
   }
 
   private close(t: TrackState, duration: number): void {
@@ -309,9 +362,11 @@ export class Fmp4Muxer {
     const payload: Uint8Array[] = [];
     const dataBytes: number[] = [];
     let at = 8 + 16; // moof header, mfhd
+    let syncRun: Pending[] = [];
     for (const [i, t] of tracks.entries()) {
       const samples = t.samples;
       t.samples = [];
+      if (t === this.syncTrack) syncRun = samples;
       const run = runOf(t.spec.id, samples);
       const tfhd = encodeTfhd(run.tfhd);
       const tfdt = encodeTfdt((samples[0] as Pending).dts);
@@ -339,6 +394,9 @@ export class Fmp4Muxer {
     });
     const bytes = Buffer.concat([moof, box('mdat', ...payload)]);
     this.offset += bytes.length;
+    const sync = syncRun.length > 0 ? syncRun : undefined;
+    if (sync) this.firstSyncPts ??= Math.min(...sync.map((s) => s.dts + s.cts));
+    this.index.push({ size: bytes.length, duration: sync ? sync.reduce((n, s) => n + s.duration, 0) : 0, startsWithSap: sync?.[0]?.sync ?? false });
     let commit: Patch | undefined;
     if (this.commitMode) {
       // Until committed, the whole fragment is one free box that every reader skips.

@@ -13,6 +13,7 @@ import {
   decodeMfro,
   decodeMvhd,
   decodeSampleEntry,
+  decodeSidx,
   decodeTfdt,
   decodeTfhd,
   decodeTfra,
@@ -28,6 +29,7 @@ import {
   encodeMvhd,
   encodeOpusHead,
   encodeSampleEntry,
+  encodeSidx,
   encodeTfdt,
   encodeTfhd,
   encodeTfra,
@@ -90,6 +92,14 @@ const FIXTURES: Fixture[] = [
     (r) => decodeTrun(r, 10),
   ),
   fixture('trun v0 durations + sizes + composition offsets', 'trun', '0000002c 7472756e 00000b01 00000002 00000080 00000bb8 00000010 00001770 00000bb9 00000020 00000000', { version: 0, flags: 0xb01, dataOffset: 0x80, samples: [{ duration: 3000, size: 16, compositionOffset: 6000 }, { duration: 3001, size: 32, compositionOffset: 0 }] }, encodeTrun, (r) => decodeTrun(r, 10)),
+  fixture(
+    'sidx v1, two references, the second not starting with a SAP',
+    'sidx',
+    '00000040 73696478 01000000 00000001 00015f90 000000000000178e 0000000000000064 0000 0002 00001000 00015f90 90000000 00001388 00015f36 00000000',
+    { referenceId: 1, timescale: 90000, earliestPresentationTime: 6030, firstOffset: 100, references: [{ size: 4096, duration: 90000, startsWithSap: true }, { size: 5000, duration: 89910, startsWithSap: false }] },
+    encodeSidx,
+    decodeSidx,
+  ),
   fixture('tfra v1, sample numbers in 4 bytes', 'tfra', '0000002e 74667261 01000000 00000001 00000003 00000001 0000000000000bb8 0000000000000400 01 01 00000001', { trackId: 1, entries: [{ time: 3000, moofOffset: 1024, trafNumber: 1, trunNumber: 1, sampleNumber: 1 }] }, encodeTfra, decodeTfra),
 ];
 

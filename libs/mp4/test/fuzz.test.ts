@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Fmp4Muxer, Mp4Error, type TrackConfig, readFragment, readInit, scanFragments } from '../src';
+import { Fmp4Muxer, Mp4Error, type TrackConfig, readBoxHeader, readFragment, readInit, scanFragments } from '../src';
 import { mux } from './support/mux';
 import { AAC_TRACK, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample } from './support/synthetic';
 
@@ -111,7 +111,14 @@ describe('fuzz: the box reader', () => {
 
   it('a file cut at every byte: whole only at box boundaries, a truncated tail anywhere else', () => {
     const scan = scanFragments(base);
-    const boundaries = new Set([scan.init.length, ...scan.fragments.map((f) => f.offset + f.length), base.length]);
+    // The end of every top-level box after the init segment (sidx, free, each mdat, mfra) ends a whole prefix.
+    const boundaries = new Set<number>([scan.init.length]);
+    for (let at = scan.init.length; at < base.length; ) {
+      at = readBoxHeader(base, at, base.length)!.end;
+      boundaries.add(at);
+    }
+    // a moof alone (without its mdat) is not whole
+    for (const f of scan.fragments) boundaries.delete(f.offset + base.readUInt32BE(f.offset));
     for (let n = 0; n <= base.length; n++) {
       const outcome = readAll(base.subarray(0, n));
       expect(outcome).toBe(n < scan.init.length ? 'INIT_TRUNCATED' : boundaries.has(n) ? 'ok' : 'tail truncated');

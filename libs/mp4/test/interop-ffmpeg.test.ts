@@ -6,7 +6,7 @@ import { type ScanResult, scanFragments } from '../src';
 import { type Demuxed, demux, encode } from './support/media';
 import { type Mp4BoxReport, inspectWithMp4Box } from './support/mp4box';
 import { type Muxed, mux } from './support/mux';
-import { type Probe, decodeErrors, packets, probe, probeErrors } from './support/probe';
+import { type Probe, decodeErrors, firstPacketAfterSeek, moofsReadAtOpen, packets, probe, probeErrors } from './support/probe';
 import { FFMPEG_AVAILABLE, skipWithout } from './support/tools';
 
 /**
@@ -169,10 +169,22 @@ describe.skipIf(skip)('interop: real encoders in, ffprobe / ffmpeg / mp4box.js j
       }
     });
 
+    it('opens from its sidx, reading one moof instead of all of them, and seeks to a sync sample', () => {
+      expect(moofsReadAtOpen(out)).toBe(1);
+      const unfinished = join(dir, `${c.file}.unfinished.mp4`);
+      writeFileSync(unfinished, muxed.appended);
+      expect(moofsReadAtOpen(unfinished)).toBe(scan.fragments.length);
+      const target = c.seconds * 0.6;
+      const first = firstPacketAfterSeek(out, target, c.video ? 'v:0' : 'a:0');
+      expect(first?.flags).toMatch(/^K/);
+      expect(Number(first?.pts_time)).toBeLessThanOrEqual(target + 0.05);
+      expect(Number(first?.pts_time)).toBeGreaterThan(target - muxed.muxer.policy.maxDurationMs / 1000);
+    });
+
     it('GPAC (mp4box.js) parses it without a warning and reads back every sample, byte for byte', () => {
       expect(gpac.problems).toEqual([]);
       expect(gpac.info?.isFragmented).toBe(true);
-      expect(gpac.topLevel).toEqual(['ftyp', 'moov', ...scan.fragments.flatMap(() => ['moof', 'mdat']), 'mfra']);
+      expect(gpac.topLevel).toEqual(['ftyp', 'moov', 'sidx', 'free', ...scan.fragments.flatMap(() => ['moof', 'mdat']), 'mfra']);
       expect(Math.abs((gpac.info?.duration ?? 0) - scan.durationMs)).toBeLessThanOrEqual(1);
       const tracks = gpac.info?.tracks ?? [];
       if (c.expect.video) expect(tracks[videoIndex]).toMatchObject({ codec: expect.stringMatching(c.expect.video.mp4box), video: { width: c.expect.video.width, height: c.expect.video.height } });

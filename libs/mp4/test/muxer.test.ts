@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FRAGMENT_POLICY, Fmp4Muxer, type Mp4Sample, type TrackConfig, decodeBox, decodeMfhd, readInit } from '../src';
+import { DEFAULT_FRAGMENT_POLICY, DEFAULT_SIDX_ENTRIES, Fmp4Muxer, decodeSidx, readBoxHeader, sidxSize, type Mp4Sample, type TrackConfig, decodeBox, decodeMfhd, readInit } from '../src';
 import { committed, mux } from './support/mux';
 import { AAC_TRACK, AVCC, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample, readBack } from './support/synthetic';
 
@@ -26,7 +26,7 @@ describe('Fmp4Muxer: the init segment', () => {
     const muxer = new Fmp4Muxer({ tracks: [AVC_TRACK, AAC_TRACK, OPUS_TRACK] });
     const init = readInit(muxer.init());
     expect(init.ftyp).toEqual({ majorBrand: 'iso6', minorVersion: 0, compatibleBrands: ['iso6', 'isom', 'mp41', 'avc1'] });
-    expect(init.length).toBe(muxer.init().length);
+    expect(init.length).toBe(muxer.init().length - sidxSize(DEFAULT_SIDX_ENTRIES) - 8); // then the free box kept for the sidx
     expect(init.tracks.map((t) => [t.trackId, t.handlerType, t.timescale, t.sampleEntry?.type])).toEqual([
       [1, 'vide', 90000, 'avc1'],
       [2, 'soun', 48000, 'mp4a'],
@@ -205,7 +205,7 @@ describe('Fmp4Muxer: finishing the file', () => {
     const before = readInit(appended);
     expect([before.movieDuration, before.fragmentDuration, ...before.tracks.map((t) => t.trackDuration)]).toEqual([0, 0, 0, 0]);
     const after = readInit(file);
-    expect(after.length).toBe(muxer.init().length);
+    expect(after.length).toBe(readInit(muxer.init()).length);
     const scan = readBack(file).scan;
     expect(after.movieDuration).toBe(scan.durationMs);
     expect(after.fragmentDuration).toBe(scan.durationMs);
@@ -272,6 +272,42 @@ describe('Fmp4Muxer: finishing the file', () => {
     const scan = readBack(crashed).scan;
     expect(scan.fragments.length).toBe(fragments.length - 1);
     expect(scan.tail).toEqual({ offset: last.offset, reason: 'uncommitted', commit: last.commit });
+  });
+
+  /** The sidx of a finished file, and where the box after it ends (the first fragment). */
+  const sidxOf = (file: Buffer, initLength: number) => {
+    const h = readBoxHeader(file, initLength, file.length)!;
+    expect(h.type).toBe('sidx');
+    const sidx = decodeBox(file.subarray(h.start, h.end), 'sidx', decodeSidx);
+    return { sidx, anchor: h.end };
+  };
+
+  it('writes a sidx into the room kept after moov: one reference a fragment, pointing at each moof', () => {
+    const { file, muxer } = mux(input());
+    const back = readBack(file);
+    const { sidx, anchor } = sidxOf(file, back.init.length);
+    expect(sidx).toMatchObject({ referenceId: 1, timescale: 90000, earliestPresentationTime: 0 });
+    expect(anchor + sidx.firstOffset).toBe(back.scan.fragments[0]!.offset);
+    expect(sidx.references.map((r) => r.size)).toEqual(back.scan.fragments.map((f) => f.length));
+    expect(sidx.references.map((r) => r.duration)).toEqual(back.scan.fragments.map((f) => f.tracks.find((t) => t.trackId === 1)!.duration));
+    expect(sidx.references.every((r) => r.startsWithSap)).toBe(true);
+    expect(back.scan.fragments[0]!.offset).toBe(muxer.init().length); // the sidx and its filler fill the room exactly
+  });
+
+  it('groups fragments into fewer references when there are more fragments than room', () => {
+    const { file } = mux({ ...input(), sidxEntries: 3 });
+    const back = readBack(file);
+    const { sidx } = sidxOf(file, back.init.length);
+    const sizes = back.scan.fragments.map((f) => f.length);
+    expect(sizes.length).toBe(4);
+    expect(sidx.references.map((r) => r.size)).toEqual([sizes[0]! + sizes[1]!, sizes[2]! + sizes[3]!]);
+  });
+
+  it('keeps no room and writes no sidx with sidxEntries 0', () => {
+    const muxer = new Fmp4Muxer({ tracks: [AAC_TRACK], sidxEntries: 0 });
+    expect(muxer.init().length).toBe(readInit(muxer.init()).length);
+    muxer.push(1, audioSample(0));
+    expect(muxer.finalize().patches.length).toBe(3); // mvhd, mehd, tkhd
   });
 
   it('finalizes an empty muxer to an init segment, an empty index and zero durations', () => {

@@ -14,3 +14,4 @@ export * from './tfdt';
 export * from './trun';
 export * from './sample-flags';
 export * from './mfra';
+export * from './sidx';

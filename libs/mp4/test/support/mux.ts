@@ -6,6 +6,7 @@ export interface MuxInput {
   samples: Mp4Sample[][];
   fragment?: Partial<FragmentPolicy>;
   writeMode?: 'commit' | 'append';
+  sidxEntries?: number;
 }
 
 export interface Muxed {
@@ -33,7 +34,7 @@ export function committed(fragment: Fragment): Buffer {
 }
 
 export function mux(input: MuxInput): Muxed {
-  const muxer = new Fmp4Muxer({ tracks: input.tracks, fragment: input.fragment, writeMode: input.writeMode });
+  const muxer = new Fmp4Muxer({ tracks: input.tracks, fragment: input.fragment, writeMode: input.writeMode, sidxEntries: input.sidxEntries });
   const fragments: Fragment[] = [];
   for (const { track, sample } of interleave(input.samples)) fragments.push(...muxer.push(muxer.trackIds[track]!, sample));
   const end = muxer.finalize();

@@ -57,6 +57,21 @@ export function packets(file: string): ProbedPacket[] {
   return (JSON.parse(result.stdout) as { packets: ProbedPacket[] }).packets;
 }
 
+/** How many moofs ffmpeg reads while opening the file, before it reads any packet. */
+export function moofsReadAtOpen(file: string): number {
+  const result = run('ffprobe', ['-v', 'trace', '-show_entries', 'format=duration', '-of', 'json', file]);
+  if (result.status !== 0) throw new Error(`ffprobe failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  const header = result.stderr.split('Before avformat_find_stream_info')[0] ?? '';
+  return header.split("type:'moof' parent:'root'").length - 1;
+}
+
+/** The first packet ffprobe reads after seeking to `seconds` in `stream` (e.g. 'v:0'). */
+export function firstPacketAfterSeek(file: string, seconds: number, stream: string): { pts_time: string; flags: string } | undefined {
+  const result = run('ffprobe', ['-v', 'error', '-read_intervals', `${seconds}%+#1`, '-select_streams', stream, '-show_entries', 'packet=pts_time,flags', '-of', 'json', file]);
+  if (result.status !== 0) throw new Error(`ffprobe failed (${result.status}): ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { packets: { pts_time: string; flags: string }[] }).packets[0];
+}
+
 /** Decodes the whole file, stopping at the first error: '' when it decodes cleanly. */
 export function decodeErrors(file: string): string {
   const result = run('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-xerror', '-i', file, '-f', 'null', '-']);
