@@ -199,6 +199,11 @@ export class ByteReader {
     return Number(v);
   }
 
+  /** A time, offset or duration field: 64-bit in a version-1 full box, 32-bit in version 0. */
+  versioned(version: number, what = 'field'): number {
+    return version === 1 ? this.u64(what) : this.u32(what);
+  }
+
   fourcc(what = 'fourcc'): string {
     this.need(4, what);
     const s = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos, 4).toString('latin1');

@@ -121,10 +121,16 @@ const MAX_TIMESTAMP_MS = 2 ** 42; // ~139 years; keeps every tick count below 2^
 const MAX_CTS_MS = 2 ** 23; // FLV's composition time is a signed 24-bit field
 
 /**
- * Fragmented MP4 muxer, I/O-free. Write `init()` first, then every fragment that `push` and
- * `flush` return, in order, each followed by its commit patch; the file is playable after
- * each one. `finalize()` ends the file with an mfra index and returns the duration patches for
- * the init segment.
+ * Fragmented MP4 muxer, I/O-free. The host writes, in this order:
+ *
+ * 1. `init()` at offset 0;
+ * 2. each fragment that `push` and `flush` return: its `bytes` at its `offset` (the end of the
+ *    file), then its `commit` patch; the file is playable after every commit;
+ * 3. at the end, from `finalize()`: the last fragment and its commit, the `tail` (mfra), then
+ *    the `patches` in the order given (sidx body, sidx header, durations).
+ *
+ * A crash anywhere leaves a file readers open up to the last committed fragment;
+ * {@link scanFragments} tells a recovering host where that is.
  */
 export class Fmp4Muxer {
   readonly policy: FragmentPolicy;
@@ -191,7 +197,7 @@ export class Fmp4Muxer {
     this.offset = this.initSegment.bytes.length;
   }
 
-  /** The init segment (ftyp + moov): the first bytes of the file. */
+  /** The init segment (ftyp, moov, and the free box kept for the sidx): the first bytes of the file. */
   init(): Buffer {
     return this.initSegment.bytes;
   }

@@ -1,4 +1,5 @@
 import { ByteReader, ByteWriter, fullBox } from '../bytes';
+import { decodeMediaTimes } from './media-times';
 
 /** Media header box (14496-12 8.4.2). Written as version 0 with language 'und'. */
 export interface Mdhd {
@@ -25,17 +26,7 @@ export function encodeMdhd(mdhd: Mdhd): Buffer {
 
 export function decodeMdhd(r: ByteReader): Mdhd {
   const { version } = r.fullHeader('mdhd');
-  let timescale: number;
-  let duration: number;
-  if (version === 1) {
-    r.skip(16, 'mdhd times');
-    timescale = r.u32('mdhd timescale');
-    duration = r.u64('mdhd duration');
-  } else {
-    r.skip(8, 'mdhd times');
-    timescale = r.u32('mdhd timescale');
-    duration = r.u32('mdhd duration');
-  }
+  const { timescale, duration } = decodeMediaTimes(r, version, 'mdhd');
   const language = unpackLanguage(r.u16('mdhd language'));
   r.skip(2, 'mdhd pre_defined');
   return { timescale, duration, language };

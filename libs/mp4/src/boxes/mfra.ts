@@ -41,8 +41,8 @@ export function decodeTfra(r: ByteReader): Tfra {
   r.need(count * ((version === 1 ? 16 : 8) + trafBytes + trunBytes + sampleBytes), 'tfra entries');
   const entries: TfraEntry[] = [];
   for (let i = 0; i < count; i++) {
-    const time = version === 1 ? r.u64() : r.u32();
-    const moofOffset = version === 1 ? r.u64() : r.u32();
+    const time = r.versioned(version, 'tfra time');
+    const moofOffset = r.versioned(version, 'tfra moof_offset');
     entries.push({ time, moofOffset, trafNumber: field(trafBytes), trunNumber: field(trunBytes), sampleNumber: field(sampleBytes) });
   }
   return { trackId, entries };

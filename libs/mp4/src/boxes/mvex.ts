@@ -10,7 +10,7 @@ export const MEHD_DURATION_OFFSET = 8 + 4;
 
 export function decodeMehd(r: ByteReader): number {
   const { version } = r.fullHeader('mehd');
-  return version === 1 ? r.u64('mehd fragment_duration') : r.u32('mehd fragment_duration');
+  return r.versioned(version, 'mehd fragment_duration');
 }
 
 /** Track extends box (14496-12 8.8.3): per-track defaults that truns may leave out. */

@@ -1,5 +1,6 @@
 import { ByteReader, ByteWriter, fullBox } from '../bytes';
 import { writeUnityMatrix } from './matrix';
+import { decodeMediaTimes } from './media-times';
 
 /** Movie header box (14496-12 8.2.2). Written as version 0; both versions decode. */
 export interface Mvhd {
@@ -27,17 +28,7 @@ export function encodeMvhd(mvhd: Mvhd): Buffer {
 
 export function decodeMvhd(r: ByteReader): Mvhd {
   const { version } = r.fullHeader('mvhd');
-  let timescale: number;
-  let duration: number;
-  if (version === 1) {
-    r.skip(16, 'mvhd times');
-    timescale = r.u32('mvhd timescale');
-    duration = r.u64('mvhd duration');
-  } else {
-    r.skip(8, 'mvhd times');
-    timescale = r.u32('mvhd timescale');
-    duration = r.u32('mvhd duration');
-  }
+  const { timescale, duration } = decodeMediaTimes(r, version, 'mvhd');
   r.skip(4 + 2 + 10 + 36 + 24, 'mvhd body');
   const nextTrackId = r.u32('mvhd next_track_ID');
   return { timescale, duration, nextTrackId };

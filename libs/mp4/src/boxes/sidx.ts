@@ -51,8 +51,8 @@ export function decodeSidx(r: ByteReader): Sidx {
   const { version } = r.fullHeader('sidx');
   const referenceId = r.u32('sidx reference_ID');
   const timescale = r.u32('sidx timescale');
-  const earliestPresentationTime = version === 1 ? r.u64('sidx earliest_presentation_time') : r.u32('sidx earliest_presentation_time');
-  const firstOffset = version === 1 ? r.u64('sidx first_offset') : r.u32('sidx first_offset');
+  const earliestPresentationTime = r.versioned(version, 'sidx earliest_presentation_time');
+  const firstOffset = r.versioned(version, 'sidx first_offset');
   r.skip(2, 'sidx reserved');
   const count = r.u16('sidx reference_count');
   r.need(count * 12, 'sidx references');

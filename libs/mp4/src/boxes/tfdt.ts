@@ -7,5 +7,5 @@ export function encodeTfdt(baseMediaDecodeTime: number): Buffer {
 
 export function decodeTfdt(r: ByteReader): number {
   const { version } = r.fullHeader('tfdt');
-  return version === 1 ? r.u64('tfdt baseMediaDecodeTime') : r.u32('tfdt baseMediaDecodeTime');
+  return r.versioned(version, 'tfdt baseMediaDecodeTime');
 }

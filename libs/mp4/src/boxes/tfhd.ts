@@ -21,31 +21,27 @@ export const TFHD_DEFAULT_SAMPLE_FLAGS = 0x000020;
 export const TFHD_DURATION_IS_EMPTY = 0x010000;
 export const TFHD_DEFAULT_BASE_IS_MOOF = 0x020000;
 
+type OptionalField = 'baseDataOffset' | 'sampleDescriptionIndex' | 'defaultSampleDuration' | 'defaultSampleSize' | 'defaultSampleFlags';
+
+/** The optional fields in the order they follow track_ID, each with its flag and width. */
+const OPTIONAL: readonly { flag: number; field: OptionalField; bytes: 4 | 8 }[] = [
+  { flag: TFHD_BASE_DATA_OFFSET, field: 'baseDataOffset', bytes: 8 },
+  { flag: TFHD_SAMPLE_DESCRIPTION_INDEX, field: 'sampleDescriptionIndex', bytes: 4 },
+  { flag: TFHD_DEFAULT_SAMPLE_DURATION, field: 'defaultSampleDuration', bytes: 4 },
+  { flag: TFHD_DEFAULT_SAMPLE_SIZE, field: 'defaultSampleSize', bytes: 4 },
+  { flag: TFHD_DEFAULT_SAMPLE_FLAGS, field: 'defaultSampleFlags', bytes: 4 },
+];
+
 export function encodeTfhd(t: Tfhd): Buffer {
-  let flags = 0;
+  let flags = (t.durationIsEmpty ? TFHD_DURATION_IS_EMPTY : 0) | (t.defaultBaseIsMoof ? TFHD_DEFAULT_BASE_IS_MOOF : 0);
   const w = new ByteWriter(32).u32(t.trackId);
-  if (t.baseDataOffset !== undefined) {
-    flags |= TFHD_BASE_DATA_OFFSET;
-    w.u64(t.baseDataOffset);
+  for (const { flag, field, bytes } of OPTIONAL) {
+    const value = t[field];
+    if (value === undefined) continue;
+    flags |= flag;
+    if (bytes === 8) w.u64(value);
+    else w.u32(value);
   }
-  if (t.sampleDescriptionIndex !== undefined) {
-    flags |= TFHD_SAMPLE_DESCRIPTION_INDEX;
-    w.u32(t.sampleDescriptionIndex);
-  }
-  if (t.defaultSampleDuration !== undefined) {
-    flags |= TFHD_DEFAULT_SAMPLE_DURATION;
-    w.u32(t.defaultSampleDuration);
-  }
-  if (t.defaultSampleSize !== undefined) {
-    flags |= TFHD_DEFAULT_SAMPLE_SIZE;
-    w.u32(t.defaultSampleSize);
-  }
-  if (t.defaultSampleFlags !== undefined) {
-    flags |= TFHD_DEFAULT_SAMPLE_FLAGS;
-    w.u32(t.defaultSampleFlags);
-  }
-  if (t.durationIsEmpty) flags |= TFHD_DURATION_IS_EMPTY;
-  if (t.defaultBaseIsMoof) flags |= TFHD_DEFAULT_BASE_IS_MOOF;
   return fullBox('tfhd', 0, flags, w.done());
 }
 
@@ -56,10 +52,8 @@ export function decodeTfhd(r: ByteReader): Tfhd {
     durationIsEmpty: (flags & TFHD_DURATION_IS_EMPTY) !== 0,
     defaultBaseIsMoof: (flags & TFHD_DEFAULT_BASE_IS_MOOF) !== 0,
   };
-  if (flags & TFHD_BASE_DATA_OFFSET) t.baseDataOffset = r.u64('tfhd base_data_offset');
-  if (flags & TFHD_SAMPLE_DESCRIPTION_INDEX) t.sampleDescriptionIndex = r.u32('tfhd sample_description_index');
-  if (flags & TFHD_DEFAULT_SAMPLE_DURATION) t.defaultSampleDuration = r.u32('tfhd default_sample_duration');
-  if (flags & TFHD_DEFAULT_SAMPLE_SIZE) t.defaultSampleSize = r.u32('tfhd default_sample_size');
-  if (flags & TFHD_DEFAULT_SAMPLE_FLAGS) t.defaultSampleFlags = r.u32('tfhd default_sample_flags');
+  for (const { flag, field, bytes } of OPTIONAL) {
+    if (flags & flag) t[field] = bytes === 8 ? r.u64(`tfhd ${field}`) : r.u32(`tfhd ${field}`);
+  }
   return t;
 }

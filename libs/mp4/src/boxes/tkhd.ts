@@ -37,19 +37,11 @@ export function encodeTkhd(tkhd: Tkhd): Buffer {
 
 export function decodeTkhd(r: ByteReader): Tkhd {
   const { version } = r.fullHeader('tkhd');
-  let trackId: number;
-  let duration: number;
-  if (version === 1) {
-    r.skip(16, 'tkhd times');
-    trackId = r.u32('tkhd track_ID');
-    r.skip(4, 'tkhd reserved');
-    duration = r.u64('tkhd duration');
-  } else {
-    r.skip(8, 'tkhd times');
-    trackId = r.u32('tkhd track_ID');
-    r.skip(4, 'tkhd reserved');
-    duration = r.u32('tkhd duration');
-  }
+  r.versioned(version, 'tkhd creation_time');
+  r.versioned(version, 'tkhd modification_time');
+  const trackId = r.u32('tkhd track_ID');
+  r.skip(4, 'tkhd reserved');
+  const duration = r.versioned(version, 'tkhd duration');
   r.skip(8 + 2 + 2, 'tkhd reserved, layer, alternate_group');
   const volume = r.u16('tkhd volume');
   r.skip(2 + 36, 'tkhd reserved, matrix');
