@@ -17,9 +17,9 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            // rtmp is the protocol: it imports nothing of ours.
+            // rtmp and mp4 are protocols (wire and file format): they import nothing of ours.
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
-            // restream is the engine: it builds on the protocol only.
+            // restream is the engine: it builds on the protocols only (rtmp today, mp4 for recording).
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:protocol'] },
             // contracts are shared by api and web, and depend on nothing of ours.
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },

@@ -11,6 +11,7 @@ export function workspaceVitest(projectDir: string, extra: ViteUserConfig['test'
     resolve: {
       alias: {
         '@fanout/rtmp': resolve(root, 'libs/rtmp/src/index.ts'),
+        '@fanout/mp4': resolve(root, 'libs/mp4/src/index.ts'),
         '@fanout/restream': resolve(root, 'libs/restream/src/index.ts'),
         '@fanout/contracts': resolve(root, 'libs/contracts/src/index.ts'),
       },

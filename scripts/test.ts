@@ -15,7 +15,7 @@ import { packageBin } from './tools';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
-const projects = ['libs/contracts', 'libs/rtmp', 'libs/restream', 'apps/api', 'apps/web'];
+const projects = ['libs/contracts', 'libs/rtmp', 'libs/mp4', 'libs/restream', 'apps/api', 'apps/web'];
 const ci = process.env.CI === 'true';
 const only = process.argv.slice(2);
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' };

@@ -1,0 +1,5 @@
+export * from './aac';
+export * from './opus';
+export * from './mp3';
+export * from './nal';
+export * from './av1';
