@@ -32,6 +32,7 @@ const BY_CODE: Readonly<Record<RtmpErrorCode, FailureReason>> = {
   AMF_DEPTH: 'protocol',
   AMF_BAD_REFERENCE: 'protocol',
   AMF_UNSUPPORTED: 'protocol',
+  AMF_LIMIT: 'protocol',
   MESSAGE_TRUNCATED: 'protocol',
   MESSAGE_INVALID: 'protocol',
   PROTOCOL_VIOLATION: 'protocol',

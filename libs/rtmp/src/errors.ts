@@ -19,6 +19,7 @@ export type RtmpErrorCode =
   | 'AMF_DEPTH'
   | 'AMF_BAD_REFERENCE'
   | 'AMF_UNSUPPORTED'
+  | 'AMF_LIMIT'
   // messages
   | 'MESSAGE_TRUNCATED'
   | 'MESSAGE_INVALID'

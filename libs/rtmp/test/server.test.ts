@@ -223,6 +223,93 @@ describe('hostile peers close only their own connection', () => {
   });
 });
 
+/** An AMF0 command message, serialised at the default 128-byte chunk size. */
+function rawCommand(name: string, txn: number, streamId: number, args: unknown[], commandObject: unknown = name === 'connect' ? { app: 'live' } : null): Buffer {
+  const { type, payload } = encodeMessage({ kind: 'command', name, transactionId: txn, commandObject: commandObject as never, args: args as never });
+  return serialiseMessage({ csid: 3, type, streamId, timestamp: 0, payload });
+}
+
+describe('anonymous connections get tight bounds until they publish', () => {
+  it('a 100 KiB message before publish is refused (MESSAGE_TOO_LARGE); after publish the same message passes', async () => {
+    const h = await startServer();
+    const data = (streamId: number) => serialiseMessage({ csid: 5, type: 18, streamId, timestamp: 0, payload: Buffer.concat([encodeMessage({ kind: 'data', values: ['@setDataFrame', 'onMetaData', { pad: 'x'.repeat(100 * 1024) }] }).payload]) });
+    const early = await rawConnect(h.port);
+    early.write(Buffer.concat([plainHandshake(), rawCommand('connect', 1, 0, []), data(0)]));
+    await closed(early);
+    await waitFor(() => h.errors.some((e) => e.error.code === 'MESSAGE_TOO_LARGE' && e.error.message.includes('65536')));
+
+    let metadata = 0;
+    h.server.on('session', (session) => session.on('metadata', () => metadata++));
+    const late = await rawConnect(h.port);
+    late.write(Buffer.concat([plainHandshake(), rawCommand('connect', 1, 0, []), rawCommand('createStream', 2, 0, []), rawCommand('publish', 3, 1, ['good', 'live']), data(1)]));
+    await waitFor(() => metadata === 1);
+    expect(late.destroyed).toBe(false);
+    late.destroy();
+  });
+
+  it('a trickle of bytes does not outlive the publish deadline (IDLE_TIMEOUT), whatever the idle timer says', async () => {
+    const h = await startServer({ limits: { publishTimeoutMs: 400, idleTimeoutMs: 30_000 } });
+    const socket = await rawConnect(h.port);
+    socket.write(plainHandshake());
+    const started = Date.now();
+    const trickle = setInterval(() => socket.writable && socket.write(Buffer.from([0x03])), 50);
+    try {
+      await closed(socket);
+    } finally {
+      clearInterval(trickle);
+    }
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await waitFor(() => h.errors.some((e) => e.error.code === 'IDLE_TIMEOUT' && e.error.message === 'no publish within 400 ms'));
+  });
+
+  it('caps connections per server and per address: the excess is closed on accept, room frees when one closes', async () => {
+    const h = await startServer({ maxConnections: 4, maxConnectionsPerAddress: 3 });
+    const refused: string[] = [];
+    h.server.on('connectionRefused', (reason) => refused.push(reason));
+    const open = [await rawConnect(h.port), await rawConnect(h.port), await rawConnect(h.port)];
+    await waitFor(() => h.server.connectionCount === 3);
+    const fourth = await rawConnect(h.port);
+    await closed(fourth);
+    expect(refused).toEqual(['address-full']);
+    open[0]!.destroy();
+    await waitFor(() => h.server.connectionCount === 2);
+    const again = await rawConnect(h.port);
+    await waitFor(() => h.server.connectionCount === 3);
+    expect(again.destroyed).toBe(false);
+    for (const s of [...open, again]) s.destroy();
+  });
+
+  it('a createStream flood is closed at maxStreamsPerConnection', async () => {
+    const h = await startServer({ limits: { maxStreamsPerConnection: 32 } });
+    const socket = await rawConnect(h.port);
+    socket.write(Buffer.concat([plainHandshake(), rawCommand('connect', 1, 0, []), ...Array.from({ length: 40 }, (_, i) => rawCommand('createStream', 2 + i, 0, []))]));
+    await closed(socket);
+    await waitFor(() => h.errors.some((e) => e.error.message === 'more than 32 streams on one connection'));
+  });
+
+  it('a command flood before publish is closed at maxCommandsBeforePublish', async () => {
+    const h = await startServer();
+    const socket = await rawConnect(h.port);
+    socket.write(Buffer.concat([plainHandshake(), rawCommand('connect', 1, 0, []), ...Array.from({ length: 300 }, (_, i) => rawCommand('releaseStream', 2 + i, 0, ['k']))]));
+    await closed(socket);
+    await waitFor(() => h.errors.some((e) => e.error.message === 'more than 256 commands before publish'));
+  });
+
+  it('a connect with thousands of properties stops at the AMF value bound (AMF_LIMIT), quickly', async () => {
+    const h = await startServer();
+    const object: Record<string, null> = { app: 'live' } as Record<string, null>;
+    for (let i = 0; i < 8_000; i++) object[`p${i}`] = null;
+    const payload = encodeMessage({ kind: 'command', name: 'connect', transactionId: 1, commandObject: object as never, args: [] }).payload;
+    expect(payload.length).toBeLessThan(64 * 1024); // within the pre-auth message bound: the value bound does the work
+    const socket = await rawConnect(h.port);
+    const started = performance.now();
+    socket.write(Buffer.concat([plainHandshake(), serialiseMessage({ csid: 3, type: 20, streamId: 0, timestamp: 0, payload })]));
+    await closed(socket);
+    await waitFor(() => h.errors.some((e) => e.error.code === 'AMF_LIMIT'));
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
 describe('host listener failures', () => {
   it('a throwing listener closes only its own connection, even if the error listener throws too', async () => {
     const server = new RtmpServer();

@@ -1,5 +1,5 @@
 import { RtmpError } from '../errors';
-import { DEFAULT_LIMITS } from '../limits';
+import { AmfBudget } from './budget';
 import { decodeAmf3Value, Amf3Context } from './amf3';
 import { ByteReader, ByteWriter } from './reader';
 import {
@@ -37,6 +37,8 @@ export const Amf0Marker = {
 export interface Amf0DecodeOptions {
   /** Nesting depth limit (objects and arrays). */
   maxDepth?: number;
+  /** Values (scalars, containers and properties' values) one message may hold before decoding stops with AMF_LIMIT. */
+  maxValues?: number;
 }
 
 /** Decoder state for one AMF0 message: the reference table is per message (AMF0 spec 2.9). */
@@ -46,10 +48,11 @@ class Amf0Decoder {
 
   constructor(
     private readonly r: ByteReader,
-    private readonly maxDepth: number,
+    private readonly budget: AmfBudget,
   ) {}
 
   value(depth: number): AmfValue {
+    this.budget.count();
     const marker = this.r.u8();
     switch (marker) {
       case Amf0Marker.Number:
@@ -115,14 +118,14 @@ class Amf0Decoder {
         return new AmfXmlDocument(this.r.utf8(this.r.u32()));
       case Amf0Marker.AvmPlus:
         this.amf3 ??= new Amf3Context();
-        return decodeAmf3Value(this.r, this.amf3, depth, this.maxDepth);
+        return decodeAmf3Value(this.r, this.amf3, depth, this.budget);
       default:
         throw new RtmpError('AMF_UNKNOWN_MARKER', `AMF0 marker 0x${marker.toString(16)} at ${this.r.offset - 1}`);
     }
   }
 
   private enter(depth: number): void {
-    if (depth >= this.maxDepth) throw new RtmpError('AMF_DEPTH', `AMF nesting deeper than ${this.maxDepth}`);
+    this.budget.enter(depth);
   }
 
   private properties(target: AmfObject, depth: number): void {
@@ -150,14 +153,14 @@ export function decodeAmf0(
   options: Amf0DecodeOptions = {},
 ): { value: AmfValue; offset: number } {
   const r = new ByteReader(buffer, offset);
-  const value = new Amf0Decoder(r, options.maxDepth ?? DEFAULT_LIMITS.maxAmfDepth).value(0);
+  const value = new Amf0Decoder(r, AmfBudget.of(options)).value(0);
   return { value, offset: r.offset };
 }
 
 /** Decodes every AMF0 value from `offset` to the end of `buffer`. References span the whole sequence. */
 export function decodeAmf0Sequence(buffer: Buffer, offset = 0, options: Amf0DecodeOptions = {}): AmfValue[] {
   const r = new ByteReader(buffer, offset);
-  const decoder = new Amf0Decoder(r, options.maxDepth ?? DEFAULT_LIMITS.maxAmfDepth);
+  const decoder = new Amf0Decoder(r, AmfBudget.of(options));
   const values: AmfValue[] = [];
   while (r.remaining > 0) values.push(decoder.value(0));
   return values;

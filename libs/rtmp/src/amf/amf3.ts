@@ -1,5 +1,5 @@
 import { RtmpError } from '../errors';
-import { DEFAULT_LIMITS } from '../limits';
+import { AmfBudget } from './budget';
 import { ByteReader } from './reader';
 import { AmfObject, AmfTypedObject, AmfValue, AmfXmlDocument, amfEcmaArray } from './types';
 
@@ -81,15 +81,9 @@ function setProperty(target: AmfObject, key: string, value: AmfValue): void {
 }
 
 /** Decodes one AMF3 value (the marker included). `depth` counts enclosing containers. */
-export function decodeAmf3Value(
-  r: ByteReader,
-  ctx: Amf3Context,
-  depth = 0,
-  maxDepth: number = DEFAULT_LIMITS.maxAmfDepth,
-): AmfValue {
-  const enter = (): void => {
-    if (depth >= maxDepth) throw new RtmpError('AMF_DEPTH', `AMF nesting deeper than ${maxDepth}`);
-  };
+export function decodeAmf3Value(r: ByteReader, ctx: Amf3Context, depth = 0, budget: AmfBudget = AmfBudget.of({})): AmfValue {
+  budget.count();
+  const enter = (): void => budget.enter(depth);
   const marker = r.u8();
   switch (marker) {
     case Amf3Marker.Undefined:
@@ -146,10 +140,10 @@ export function decodeAmf3Value(
           assoc = amfEcmaArray({});
           ctx.objects[index] = assoc;
         }
-        setProperty(assoc, key, decodeAmf3Value(r, ctx, depth + 1, maxDepth));
+        setProperty(assoc, key, decodeAmf3Value(r, ctx, depth + 1, budget));
       }
       r.need(denseCount);
-      for (let i = 0; i < denseCount; i++) dense.push(decodeAmf3Value(r, ctx, depth + 1, maxDepth));
+      for (let i = 0; i < denseCount; i++) dense.push(decodeAmf3Value(r, ctx, depth + 1, budget));
       if (!assoc) return dense;
       dense.forEach((v, i) => setProperty(assoc, String(i), v));
       return assoc;
@@ -180,19 +174,19 @@ export function decodeAmf3Value(
         }
         const slot = ctx.objects.length;
         ctx.objects.push(null);
-        const inner = decodeAmf3Value(r, ctx, depth + 1, maxDepth);
+        const inner = decodeAmf3Value(r, ctx, depth + 1, budget);
         ctx.objects[slot] = inner;
         return inner;
       }
       const properties: AmfObject = {};
       const result: AmfValue = traits.className ? new AmfTypedObject(traits.className, properties) : properties;
       ctx.objects.push(result);
-      for (const member of traits.members) setProperty(properties, member, decodeAmf3Value(r, ctx, depth + 1, maxDepth));
+      for (const member of traits.members) setProperty(properties, member, decodeAmf3Value(r, ctx, depth + 1, budget));
       if (traits.dynamic) {
         for (;;) {
           const key = string(r, ctx);
           if (key === '') break;
-          setProperty(properties, key, decodeAmf3Value(r, ctx, depth + 1, maxDepth));
+          setProperty(properties, key, decodeAmf3Value(r, ctx, depth + 1, budget));
         }
       }
       return result;
@@ -214,7 +208,7 @@ export function decodeAmf3Value(
         if (marker === Amf3Marker.VectorInt) items.push(r.u32() | 0);
         else if (marker === Amf3Marker.VectorUint) items.push(r.u32());
         else if (marker === Amf3Marker.VectorDouble) items.push(r.f64());
-        else items.push(decodeAmf3Value(r, ctx, depth + 1, maxDepth));
+        else items.push(decodeAmf3Value(r, ctx, depth + 1, budget));
       }
       return items;
     }
@@ -228,8 +222,8 @@ export function decodeAmf3Value(
       ctx.objects.push(dict);
       r.need(count);
       for (let i = 0; i < count; i++) {
-        const key = decodeAmf3Value(r, ctx, depth + 1, maxDepth);
-        setProperty(dict, String(key), decodeAmf3Value(r, ctx, depth + 1, maxDepth));
+        const key = decodeAmf3Value(r, ctx, depth + 1, budget);
+        setProperty(dict, String(key), decodeAmf3Value(r, ctx, depth + 1, budget));
       }
       return dict;
     }
@@ -242,9 +236,9 @@ export function decodeAmf3Value(
 export function decodeAmf3(
   buffer: Buffer,
   offset = 0,
-  options: { maxDepth?: number } = {},
+  options: { maxDepth?: number; maxValues?: number } = {},
 ): { value: AmfValue; offset: number } {
   const r = new ByteReader(buffer, offset);
-  const value = decodeAmf3Value(r, new Amf3Context(), 0, options.maxDepth ?? DEFAULT_LIMITS.maxAmfDepth);
+  const value = decodeAmf3Value(r, new Amf3Context(), 0, AmfBudget.of(options));
   return { value, offset: r.offset };
 }

@@ -53,9 +53,9 @@ export interface ChunkDecoderOptions {
  */
 export class ChunkDecoder {
   private readonly maxChunkSize: number;
-  private readonly maxMessageSize: number;
-  private readonly maxChunkStreams: number;
-  private readonly maxReassemblyBytes: number;
+  private maxMessageSize: number;
+  private maxChunkStreams: number;
+  private maxReassemblyBytes: number;
   /** Bytes held by reassembly buffers of all chunk streams. */
   private reassemblyBytes = 0;
   private readonly onMessage: (message: RawMessage) => void;
@@ -81,6 +81,17 @@ export class ChunkDecoder {
     this.maxChunkStreams = limits.maxChunkStreams;
     this.maxReassemblyBytes = limits.maxReassemblyBytes;
     this.onMessage = options.onMessage;
+  }
+
+  /**
+   * Changes the message, reassembly and chunk-stream bounds from now on (a server keeps them
+   * tight until a publish is under way). Takes effect for the next chunk header, even within
+   * the push being parsed; messages already being reassembled keep the length they declared.
+   */
+  setLimits(limits: Partial<Pick<RtmpLimits, 'maxMessageSize' | 'maxChunkStreams' | 'maxReassemblyBytes'>>): void {
+    if (limits.maxMessageSize !== undefined) this.maxMessageSize = limits.maxMessageSize;
+    if (limits.maxChunkStreams !== undefined) this.maxChunkStreams = limits.maxChunkStreams;
+    if (limits.maxReassemblyBytes !== undefined) this.maxReassemblyBytes = limits.maxReassemblyBytes;
   }
 
   /** The peer's current chunk size. */

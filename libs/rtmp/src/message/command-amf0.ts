@@ -2,7 +2,7 @@ import { decodeAmf0Sequence, writeAmf0 } from '../amf/amf0';
 import { ByteWriter } from '../amf/reader';
 import type { AmfValue } from '../amf/types';
 import { RtmpError } from '../errors';
-import { DEFAULT_LIMITS } from '../limits';
+import { type AmfLimits, DEFAULT_LIMITS } from '../limits';
 import type { CommandMessage } from './types';
 
 /** Turns decoded AMF values into a command: name, transaction id, command object, arguments. */
@@ -24,8 +24,8 @@ export function writeCommand(w: ByteWriter, message: CommandMessage): void {
 }
 
 /** Command Message AMF0 (type 20, spec 7.1.1): name, transaction id, command object, arguments. */
-export function decodeCommandAmf0(payload: Buffer, maxDepth = DEFAULT_LIMITS.maxAmfDepth): CommandMessage {
-  return commandFromValues(decodeAmf0Sequence(payload, 0, { maxDepth }), false);
+export function decodeCommandAmf0(payload: Buffer, limits: AmfLimits = DEFAULT_LIMITS): CommandMessage {
+  return commandFromValues(decodeAmf0Sequence(payload, 0, { maxDepth: limits.maxAmfDepth, maxValues: limits.maxAmfValues }), false);
 }
 
 export function encodeCommandAmf0(message: CommandMessage): Buffer {

@@ -1,14 +1,14 @@
 import { decodeAmf0Sequence, encodeAmf0 } from '../amf/amf0';
-import { DEFAULT_LIMITS } from '../limits';
+import { type AmfLimits, DEFAULT_LIMITS } from '../limits';
 import type { DataMessage } from './types';
 
 /**
  * Data Message AMF3 (type 15): like type 17, an optional format byte 0 and then AMF0 values
  * that may switch to AMF3 with marker 0x11.
  */
-export function decodeDataAmf3(payload: Buffer, maxDepth = DEFAULT_LIMITS.maxAmfDepth): DataMessage {
+export function decodeDataAmf3(payload: Buffer, limits: AmfLimits = DEFAULT_LIMITS): DataMessage {
   const start = payload.length > 0 && payload[0] === 0 ? 1 : 0;
-  return { kind: 'data', values: decodeAmf0Sequence(payload, start, { maxDepth }), amf3: true };
+  return { kind: 'data', values: decodeAmf0Sequence(payload, start, { maxDepth: limits.maxAmfDepth, maxValues: limits.maxAmfValues }), amf3: true };
 }
 
 export function encodeDataAmf3(message: DataMessage): Buffer {

@@ -1,5 +1,5 @@
 import { RtmpError } from '../errors';
-import { DEFAULT_LIMITS } from '../limits';
+import { type AmfLimits, DEFAULT_LIMITS } from '../limits';
 import { decodeAbort, encodeAbort } from './abort';
 import { decodeAcknowledgement, encodeAcknowledgement } from './acknowledgement';
 import { decodeAggregate, encodeAggregate } from './aggregate';
@@ -34,7 +34,7 @@ export * from './window-ack-size';
  * Decodes a message body by type. Never throws anything but RtmpError: truncated bodies are
  * MESSAGE_TRUNCATED, bad AMF is AMF_*. Unknown types come back as `kind: 'unknown'`.
  */
-export function decodeMessage(type: number, payload: Buffer, maxAmfDepth = DEFAULT_LIMITS.maxAmfDepth): RtmpMessage {
+export function decodeMessage(type: number, payload: Buffer, limits: AmfLimits = DEFAULT_LIMITS): RtmpMessage {
   switch (type) {
     case MessageType.SetChunkSize:
       return decodeSetChunkSize(payload);
@@ -53,13 +53,13 @@ export function decodeMessage(type: number, payload: Buffer, maxAmfDepth = DEFAU
     case MessageType.Video:
       return decodeVideo(payload);
     case MessageType.DataAmf3:
-      return decodeDataAmf3(payload, maxAmfDepth);
+      return decodeDataAmf3(payload, limits);
     case MessageType.CommandAmf3:
-      return decodeCommandAmf3(payload, maxAmfDepth);
+      return decodeCommandAmf3(payload, limits);
     case MessageType.DataAmf0:
-      return decodeDataAmf0(payload, maxAmfDepth);
+      return decodeDataAmf0(payload, limits);
     case MessageType.CommandAmf0:
-      return decodeCommandAmf0(payload, maxAmfDepth);
+      return decodeCommandAmf0(payload, limits);
     case MessageType.Aggregate:
       return decodeAggregate(payload);
     default:

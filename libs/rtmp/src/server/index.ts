@@ -1,2 +1,2 @@
-export { RtmpServer } from './rtmp-server';
+export { RtmpServer, addressKey } from './rtmp-server';
 export type { RtmpServerOptions, RtmpServerEvents, ConnectionInfo } from './rtmp-server';

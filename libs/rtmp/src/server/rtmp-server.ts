@@ -9,6 +9,13 @@ import { SocketTransport, socketError } from '../session/socket-transport';
 
 export interface RtmpServerOptions {
   limits?: Partial<RtmpLimits>;
+  /** Open connections the server holds at most; more are closed on accept (default 1000, SRS's default). */
+  maxConnections?: number;
+  /**
+   * Open connections from one address at most (default 50: encoders behind one NAT must fit).
+   * IPv4-mapped IPv6 addresses count as their IPv4 address.
+   */
+  maxConnectionsPerAddress?: number;
   /** Serve RTMPS: a TLS certificate and key (PEM), plus any other tls.createServer option. */
   tls?: TlsOptions & { cert: string | Buffer; key: string | Buffer };
   handshake?: HandshakeOptions;
@@ -27,6 +34,14 @@ export interface RtmpServerEvents {
   session: [session: ServerSession, info: ConnectionInfo];
   /** A connection ended with an error; only that connection was closed. */
   connectionError: [error: RtmpError, info: ConnectionInfo];
+  /** A connection was closed on accept because a connection cap was reached. */
+  connectionRefused: [reason: 'server-full' | 'address-full', info: ConnectionInfo];
+}
+
+/** The address connections are counted under: IPv4-mapped IPv6 as its IPv4 form. */
+export function addressKey(address: string | undefined): string {
+  if (address === undefined) return 'unknown';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 
@@ -39,13 +54,18 @@ export class RtmpServer extends EventEmitter<RtmpServerEvents> {
   readonly limits: RtmpLimits;
   private readonly server: Server;
   private readonly sockets = new Map<Socket, ServerSession>();
+  private readonly perAddress = new Map<string, number>();
   private nextId = 1;
   private readonly secure: boolean;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
 
   constructor(private readonly options: RtmpServerOptions = {}) {
     super();
     this.limits = resolveLimits(options.limits);
     this.secure = options.tls !== undefined;
+    this.maxConnections = options.maxConnections ?? 1_000;
+    this.maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? 50;
     if (options.tls) {
       const server = createTlsServer({ handshakeTimeout: this.limits.handshakeTimeoutMs, ...options.tls }, (socket) =>
         this.accept(socket),
@@ -65,6 +85,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEvents> {
       this.server = createServer((socket) => this.accept(socket));
     }
     this.server.on('error', () => undefined);
+    // A backstop below the session caps: sockets still in their TLS handshake count here too.
+    this.server.maxConnections = this.maxConnections + 16;
   }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -111,10 +133,38 @@ export class RtmpServer extends EventEmitter<RtmpServerEvents> {
       remotePort: socket.remotePort,
       secure: this.secure,
     };
+    const address = addressKey(socket.remoteAddress);
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    const full = this.sockets.size >= this.maxConnections ? 'server-full' : fromAddress >= this.maxConnectionsPerAddress ? 'address-full' : undefined;
+    if (full !== undefined) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      try {
+        this.emit('connectionRefused', full, info);
+      } catch {
+        // a host listener's failure must not reach the accept loop
+      }
+      return;
+    }
+    this.perAddress.set(address, fromAddress + 1);
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
+      const n = (this.perAddress.get(address) ?? 1) - 1;
+      if (n <= 0) this.perAddress.delete(address);
+      else this.perAddress.set(address, n);
+    };
     const limits = this.limits;
     const session = new ServerSession({ limits, handshake: this.options.handshake });
     this.sockets.set(socket, session);
     socket.setNoDelay(true);
+    socket.once('close', uncount);
+    // However it trickles bytes, a connection that has not asked to publish (or play) by now is closed.
+    const publishTimer = setTimeout(() => {
+      if (!session.requestedStream) session.close(new RtmpError('IDLE_TIMEOUT', `no publish within ${limits.publishTimeoutMs} ms`));
+    }, limits.publishTimeoutMs);
+    publishTimer.unref();
 
     let handshakeTimer: NodeJS.Timeout | undefined;
     let stage: string | undefined;
@@ -154,6 +204,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEvents> {
     };
 
     session.on('close', (error) => {
+      clearTimeout(publishTimer);
       if (handshakeTimer) clearTimeout(handshakeTimer);
       this.sockets.delete(socket);
       if (error && error.code !== 'SESSION_CLOSED') this.emit('connectionError', error, info);
@@ -183,6 +234,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEvents> {
     socket.on(
       'close',
       guard(() => {
+        clearTimeout(publishTimer);
         if (handshakeTimer) clearTimeout(handshakeTimer);
         this.sockets.delete(socket);
         session.transportClosed(

@@ -126,7 +126,7 @@ export abstract class RtmpSession<
 
   private dispatch(raw: RawMessage): void {
     if (this.closedValue) return; // closed by an earlier message of the same read
-    const message = decodeMessage(raw.type, raw.payload, this.limits.maxAmfDepth);
+    const message = decodeMessage(raw.type, raw.payload, this.limits);
     switch (message.kind) {
       case 'setChunkSize':
       case 'abort':

@@ -113,9 +113,44 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
   /** What arrived behind a publish that is not decided yet (see {@link hold}). */
   private held: HeldPublish | undefined;
 
+  /** Commands received before a publish or play request (bounded by maxCommandsBeforePublish). */
+  private commandsBeforePublish = 0;
+
   constructor(options: ServerSessionOptions = {}) {
     super(options);
     this.handshake = new ServerHandshake(options.handshake);
+    // Anonymous input until `publish`: small messages, little reassembly, few chunk streams.
+    this.setInputLimits('pre-auth');
+  }
+
+  /**
+   * The input bounds for where the connection is: `pre-auth` until it asks to publish,
+   * `pending` while the host decides (bounded by what a held backlog may hold), `publishing`
+   * once accepted (the full media limits).
+   */
+  private setInputLimits(stage: 'pre-auth' | 'pending' | 'publishing'): void {
+    const l = this.limits;
+    if (stage === 'publishing') {
+      this.decoder.setLimits({ maxMessageSize: l.maxMessageSize, maxReassemblyBytes: l.maxReassemblyBytes, maxChunkStreams: l.maxChunkStreams });
+    } else if (stage === 'pending') {
+      const held = Math.max(l.preAuthMaxMessageSize, l.maxHeldPublishBytes);
+      this.decoder.setLimits({
+        maxMessageSize: Math.min(l.maxMessageSize, held),
+        maxReassemblyBytes: Math.min(l.maxReassemblyBytes, held),
+        maxChunkStreams: l.maxChunkStreams,
+      });
+    } else {
+      this.decoder.setLimits({
+        maxMessageSize: Math.min(l.maxMessageSize, l.preAuthMaxMessageSize),
+        maxReassemblyBytes: Math.min(l.maxReassemblyBytes, l.preAuthMaxReassemblyBytes),
+        maxChunkStreams: Math.min(l.maxChunkStreams, l.preAuthMaxChunkStreams),
+      });
+    }
+  }
+
+  /** The peer asked to publish or play (decided or not): what the server's publish deadline waits for. */
+  get requestedStream(): boolean {
+    return this.publishing !== undefined || this.playing !== undefined || this.pendingPublish;
   }
 
   get state(): ServerSessionState {
@@ -237,6 +272,9 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
     if (this.stateValue === 'connecting' && command.name !== 'connect') {
       throw new RtmpError('PROTOCOL_VIOLATION', `command ${command.name} before connect`);
     }
+    if (!this.requestedStream && ++this.commandsBeforePublish > this.limits.maxCommandsBeforePublish) {
+      throw new RtmpError('PROTOCOL_VIOLATION', `more than ${this.limits.maxCommandsBeforePublish} commands before publish`);
+    }
     switch (command.name) {
       case 'connect':
         return this.onConnect(command);
@@ -248,6 +286,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
           description: stringArg(command.args[0]),
         });
       case 'createStream': {
+        this.assertStreamRoom();
         const streamId = this.nextStreamId++;
         this.streams.add(streamId);
         return this.sendCommand(0, '_result', command.transactionId, null, streamId);
@@ -344,13 +383,17 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
         description: 'Already publishing or playing on this connection.',
       });
     }
-    if (!this.streams.has(streamId)) this.streams.add(streamId); // lenient: publish without createStream
+    if (!this.streams.has(streamId)) {
+      this.assertStreamRoom();
+      this.streams.add(streamId); // lenient: publish without createStream
+    }
     let decided = false;
     const reject = (reason: PublishRejectReason = 'badName', description = 'Publish rejected.'): void => {
       if (decided || this.closed) return;
       decided = true;
       this.pendingPublish = false;
       this.held = undefined;
+      this.setInputLimits('pre-auth');
       this.sendStatus(streamId, { level: 'error', code: PUBLISH_REJECT_CODES[reason], description });
     };
     const request: PublishRequest = {
@@ -363,6 +406,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
         decided = true;
         this.pendingPublish = false;
         this.publishing = { streamId, streamName, publishType };
+        this.setInputLimits('publishing');
         this.corked(() => {
           this.sendControl({ kind: 'userControl', event: 'streamBegin', streamId });
           this.sendStatus(streamId, {
@@ -380,6 +424,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
     if (streamName === '') return reject('badName', 'Empty stream name.');
     this.pendingPublish = true;
     this.pendingStreamId = streamId;
+    this.setInputLimits('pending');
     if (this.listenerCount('publish') === 0) reject('denied', 'Publishing is not enabled.');
     else this.emit('publish', request);
   }
@@ -425,6 +470,13 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
     if (this.publishing || this.playing || streamName === '') return reject('notFound', 'Stream not available.');
     if (this.listenerCount('play') === 0) reject('notFound', 'Playback is not enabled.');
     else this.emit('play', request);
+  }
+
+  /** A connection holds at most maxStreamsPerConnection message streams (a createStream flood is closed). */
+  private assertStreamRoom(): void {
+    if (this.streams.size >= this.limits.maxStreamsPerConnection) {
+      throw new RtmpError('PROTOCOL_VIOLATION', `more than ${this.limits.maxStreamsPerConnection} streams on one connection`);
+    }
   }
 
   private endPublishing(notify: boolean): void {
