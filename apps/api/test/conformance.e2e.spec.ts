@@ -204,10 +204,12 @@ function startPublisher(kind: PublisherKind, url: string, teeTo: string, recorde
       return ffmpegLive(url, teeTo, ENCODE);
     case 'ffmpeg-copy':
       return ffmpegCopy(url, recorded);
+    // GStreamer encodes at 360p: its live pipeline stamps frames by arrival, so a starved
+    // x264enc (the suite runs encoders side by side on two cores) skews its own timestamps.
     case 'gst-rtmp2sink':
-      return gstreamer('rtmp2sink', url, teeTo, ENCODE);
+      return gstreamer('rtmp2sink', url, teeTo, { ...ENCODE, width: 640, height: 360 });
     case 'gst-rtmpsink':
-      return gstreamer('rtmpsink', url, teeTo, ENCODE);
+      return gstreamer('rtmpsink', url, teeTo, { ...ENCODE, width: 640, height: 360 });
     case 'eager':
       return scriptedEager(url, recorded);
     case 'pipelined':

@@ -18,7 +18,7 @@
 import { createServer } from 'node:net';
 import { RtmpPublisher, RtmpServer, ServerSession, SocketTransport, isAmfObject, publish } from '@fanout/rtmp';
 import { childWatchdog } from './support/children';
-import { BenchDestination, loadRestreamer } from './support/engine';
+import { BenchDestination, loadEngine } from './support/engine';
 import { ParentMessage, answerPings, reply } from './support/ipc';
 
 interface Engine {
@@ -28,10 +28,10 @@ interface Engine {
 }
 
 async function restreamEngine(destinations: BenchDestination[]): Promise<Engine> {
-  const StreamRestreamer = await loadRestreamer();
-  const restreamer = new StreamRestreamer({ streamId: 'bench', destinations });
+  const engine = await loadEngine();
+  const restreamer = new engine.StreamRestreamer({ streamId: 'bench', destinations });
   return {
-    attach: (session) => void restreamer.attachPublisher(session),
+    attach: (session) => void restreamer.attachPublisher(engine.source(session)),
     stats: () => toJson(restreamer.stats),
     close: () => restreamer.close(),
   };
@@ -163,8 +163,8 @@ async function main(): Promise<void> {
     session.on('publish', (request) => {
       if (attached) return request.reject('badName', 'one ingest per bench run');
       attached = true;
+      engine.attach(session); // before Publish.Start goes out, as the platform does
       request.accept();
-      engine.attach(session);
     });
   });
 

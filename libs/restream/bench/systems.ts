@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Runnable } from './support/bundle';
 import { Managed, forkModule, freePort, makeTempDir, removeTempDir, spawnTool, stop, stopAll } from './support/children';
 import { sleep } from './support/clock';
-import { loadRestreamer } from './support/engine';
+import { loadEngine } from './support/engine';
 import { expect, send } from './support/ipc';
 import { establishedTo, waitForPort } from './support/net';
 import { processTree, processTrees } from './support/proc';
@@ -60,7 +60,7 @@ function fanoutRunner(engine: keyof typeof NODE_RUNNERS): SystemRunner {
     async unavailable() {
       if (engine !== 'restream') return undefined;
       try {
-        await loadRestreamer();
+        await loadEngine();
         return undefined;
       } catch (error) {
         return error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import { RtmpError, type RtmpErrorCode } from '@fanout/rtmp';
 import { describe, expect, it } from 'vitest';
-import { failureFromError } from './failure';
-import type { FailureReason } from './state';
+import { failureFromError, stallFailure, willRetry } from './failure';
+import { FAILURE_REASONS, type FailureReason } from './state';
 
 const table: Array<[RtmpErrorCode, FailureReason]> = [
   ['DNS_FAILURE', 'dns'],
@@ -38,5 +38,25 @@ describe('failureFromError', () => {
     const failure = failureFromError(new Error('connect rtmp://host/live/SECRETKEY failed'));
     expect(failure.reason).toBe('closed-by-peer');
     expect(failure.message).not.toContain('SECRETKEY');
+  });
+
+});
+
+describe('willRetry: the one retry policy', () => {
+  it('retries every failure reason except a rejected key without limit, and never a permanent one', () => {
+    for (const reason of FAILURE_REASONS) {
+      const failure = { reason, message: '', permanent: false };
+      expect(willRetry(failure, 99, 3), reason).toBe(reason !== 'rejected-key');
+    }
+    expect(willRetry({ reason: 'protocol', message: '', permanent: true }, 0, 3)).toBe(false);
+  });
+
+  it('gives a rejected key its attempts, then gives up', () => {
+    const rejected = { reason: 'rejected-key' as const, message: '', permanent: false };
+    expect([1, 2, 3].map((attempts) => willRetry(rejected, attempts, 3))).toEqual([true, true, false]);
+  });
+
+  it('reports a stall as the engine\'s own verdict, not as an RTMP error', () => {
+    expect(stallFailure('no delivery progress for 10 s')).toEqual({ reason: 'stalled', message: 'no delivery progress for 10 s', permanent: false });
   });
 });

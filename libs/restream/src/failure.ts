@@ -58,3 +58,22 @@ export function failureFromError(error: unknown): Failure {
   const name = error instanceof Error ? error.name : typeof error;
   return { reason: 'closed-by-peer', message: `unexpected ${name}`, permanent: false };
 }
+
+/**
+ * The engine's own verdict on a live connection that stopped delivering (no bytes leave its
+ * socket, or its control queue overflowed): not an RTMP error, so it is not dressed as one.
+ */
+export function stallFailure(message: string): Failure {
+  return { reason: 'stalled', message, permanent: false };
+}
+
+/**
+ * The one retry policy: a permanent failure (the URL does not parse) is never retried; a
+ * rejected key is retried `rejectedKeyAttempts` times in all (a platform may lock a key that is
+ * hammered, and a key that was refused three times will be refused again); anything else can be
+ * transient and is retried with backoff.
+ */
+export function willRetry(failure: Failure, rejectedAttempts: number, rejectedKeyAttempts: number): boolean {
+  if (failure.permanent) return false;
+  return failure.reason !== 'rejected-key' || rejectedAttempts < rejectedKeyAttempts;
+}

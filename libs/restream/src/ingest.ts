@@ -2,9 +2,9 @@ import {
   type AudioTagInfo,
   type StreamMetadata,
   type VideoTagInfo,
-  audioStreamInfo,
   parseOnMetaData,
-  videoStreamInfo,
+  tryAudioStreamInfo,
+  tryVideoStreamInfo,
 } from '@fanout/rtmp';
 import { type Clock, monotonicClock } from './clock';
 import { KeyframeIntervalMeter, MediaFrameRateMeter, RateMeter } from './rate-meter';
@@ -102,12 +102,7 @@ export class IngestTracker {
     this.videoRate.record(bytes);
     if (tag === undefined) return;
     if (tag.isSequenceHeader) {
-      let info;
-      try {
-        info = videoStreamInfo(tag);
-      } catch {
-        info = undefined;
-      }
+      const info = tryVideoStreamInfo(tag);
       this.video = { codec: info?.codec ?? tag.codec, width: info?.width ?? null, height: info?.height ?? null };
       this.configFps = info?.frameRate;
       return;
@@ -125,12 +120,7 @@ export class IngestTracker {
     this.sawAudio = true;
     if (tag === undefined) return;
     if (tag.isSequenceHeader) {
-      let info;
-      try {
-        info = audioStreamInfo(tag);
-      } catch {
-        info = undefined;
-      }
+      const info = tryAudioStreamInfo(tag);
       this.audio = { codec: info?.codec ?? tag.codec, sampleRate: info?.sampleRate ?? null, channels: info?.channels ?? null };
     } else if (this.audio === null || this.audio.codec !== tag.codec) {
       this.audio = { codec: tag.codec, sampleRate: tag.soundRate ?? null, channels: tag.soundChannels ?? null };

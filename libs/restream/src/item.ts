@@ -1,4 +1,4 @@
-import { Csid, DEFAULT_LIMITS, MessageType, type RtmpPublisher, serialiseMessage } from '@fanout/rtmp';
+import { Csid, DEFAULT_LIMITS, MessageType, type RtmpPublisher, dechunkMessage, serialisationKeyOf, serialiseMessage } from '@fanout/rtmp';
 import type { MediaKind, QueueItem } from './media';
 
 /**
@@ -20,10 +20,12 @@ export interface EngineItem extends QueueItem {
   /** Body length in bytes. */
   readonly payloadLength: number;
   /**
-   * The body, kept only for sequence headers and data messages (small; compared byte for byte
-   * by the GOP cache). Media frames keep their bytes in `encoded` only.
+   * The body, kept for sequence headers and data messages (small; compared byte for byte by the
+   * GOP cache), and for media frames too while a sink that reads payloads is attached
+   * (`ItemEncoder.keepPayloads`). Otherwise media frames keep their bytes in `encoded` only:
+   * read them with {@link payloadOf}.
    */
-  readonly payload: Buffer | undefined;
+  payload: Buffer | undefined;
   /** First serialisation: its key, chunk size and chunks. */
   encodedKey: string | undefined;
   encodedChunkSize: number;
@@ -48,9 +50,6 @@ export type SerialisationTarget = Pick<RtmpPublisher, 'serialisationKey' | 'stre
   readonly session: { readonly outChunkSize: number };
 };
 
-function keyOf(chunkSize: number, streamId: number): string {
-  return `${chunkSize}:${streamId}`;
-}
 
 /**
  * Makes items and serialises them for publishers. `count` is the number of serialisations
@@ -59,8 +58,10 @@ function keyOf(chunkSize: number, streamId: number): string {
  */
 export class ItemEncoder {
   count = 0;
-  /** The key new media frames are serialised for on arrival: the last key a destination connected with. */
+  /** The key new media frames are serialised for on arrival: the one most live destinations have. */
   expected: SerialisationKey = DEFAULT_SERIALISATION_KEY;
+  /** Keep every frame's payload beside its serialisation (a payload-reading sink is attached). */
+  keepPayloads = false;
 
   /**
    * An item from an ingest message. `payload` may be a view into a socket read: it is copied
@@ -70,7 +71,7 @@ export class ItemEncoder {
     const type = kind === 'video' ? MessageType.Video : kind === 'audio' ? MessageType.Audio : MessageType.DataAmf0;
     const csid = kind === 'video' ? Csid.Video : kind === 'audio' ? Csid.Audio : Csid.Stream;
     const sequenceHeader = flags.sequenceHeader === true;
-    const keepPayload = kind === 'data' || sequenceHeader;
+    const keepPayload = this.keepPayloads || kind === 'data' || sequenceHeader;
     const { chunkSize, streamId } = this.expected;
     const encoded = serialiseMessage({ csid, type, streamId, timestamp: timestampMs, payload }, chunkSize);
     this.count += 1;
@@ -84,7 +85,7 @@ export class ItemEncoder {
       bytes: payload.length + HEADER_BYTES,
       keyframe: flags.keyframe === true,
       sequenceHeader,
-      encodedKey: keyOf(chunkSize, streamId),
+      encodedKey: serialisationKeyOf(chunkSize, streamId),
       encodedChunkSize: chunkSize,
       encoded,
     };
@@ -95,7 +96,7 @@ export class ItemEncoder {
     if (item.encodedKey === key && item.encoded !== undefined) return item.encoded;
     const cached = item.more?.get(key);
     if (cached !== undefined) return cached;
-    const payload = item.payload ?? (item.encoded !== undefined ? dechunk(item.encoded, item.encodedChunkSize, item.payloadLength) : Buffer.alloc(0));
+    const payload = item.payload ?? recoverPayload(item); // not kept: a rare key must not double the item's memory
     const chunks = serialiseMessage(
       { csid: item.csid, type: item.type, streamId: target.streamId, timestamp: item.timestampMs, payload },
       target.session.outChunkSize,
@@ -108,23 +109,16 @@ export class ItemEncoder {
 }
 
 /**
- * The message body inside chunks made by `serialiseMessage` (one format 0 chunk, then format 3
- * continuation chunks repeating the extended timestamp, if any).
+ * An item's body: the kept payload, or recovered from its serialisation (and then kept, so a
+ * second reader does not pay for it again). The Buffer must not be modified.
  */
-export function dechunk(chunks: Buffer, chunkSize: number, length: number): Buffer {
-  const first = chunks[0] as number;
-  const csidField = first & 0x3f;
-  const basic = csidField === 0 ? 2 : csidField === 1 ? 3 : 1;
-  const extended = chunks.readUIntBE(basic, 3) === 0xffffff ? 4 : 0;
-  const out = Buffer.allocUnsafe(length);
-  let offset = basic + 11 + extended;
-  let copied = 0;
-  while (copied < length) {
-    const n = Math.min(chunkSize, length - copied);
-    chunks.copy(out, copied, offset, offset + n);
-    copied += n;
-    offset += n;
-    if (copied < length) offset += basic + extended;
-  }
-  return out;
+export function payloadOf(item: EngineItem): Buffer {
+  if (item.payload !== undefined) return item.payload;
+  const payload = recoverPayload(item);
+  item.payload = payload;
+  return payload;
+}
+
+function recoverPayload(item: EngineItem): Buffer {
+  return item.encoded !== undefined ? dechunkMessage(item.encoded, item.encodedChunkSize, item.payloadLength) : Buffer.alloc(0);
 }

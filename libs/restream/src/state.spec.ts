@@ -4,8 +4,6 @@ import {
   type DestinationEvent,
   type DestinationState,
   type DestinationStatus,
-  FAILURE_REASONS,
-  isRetryable,
   transition,
 } from './state';
 
@@ -128,9 +126,5 @@ describe('transition', () => {
       seen.push(state.status);
     }
     expect(seen).toEqual(['idle', 'connecting', 'live', 'reconnecting', 'connecting', 'failed', 'connecting', 'live', 'idle', 'disabled']);
-  });
-
-  it('retries every failure reason except a rejected key by default', () => {
-    expect(FAILURE_REASONS.filter((r) => !isRetryable(r))).toEqual(['rejected-key']);
   });
 });

@@ -62,14 +62,6 @@ export const CONNECTING: DestinationState = Object.freeze({ status: 'connecting'
 export const LIVE: DestinationState = Object.freeze({ status: 'live' });
 
 /**
- * Default policy for `failed` events: a rejected stream key will be rejected again, so do not
- * hammer the platform with it (some lock the key); everything else can be transient.
- */
-export function isRetryable(reason: FailureReason): boolean {
-  return reason !== 'rejected-key';
-}
-
-/**
  * The next state. **An event that does not apply to the state returns the very same object**
  * (`next === state`): the engine uses that to skip logging and broadcasting no-ops. Such events are
  * normal, not errors: a `connected` racing a `disable`, a late `retry` timer, `enable` twice.

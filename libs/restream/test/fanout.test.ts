@@ -1,6 +1,7 @@
 import type { FlvTag, RtmpPublisher } from '@fanout/rtmp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PublishFunction, publishTo } from '../src';
+import { publishTarget } from '@fanout/rtmp';
+import type { PublishFunction } from '../src';
 import { recording, type Recording } from './support/fixture';
 import { Sink, cleanStart, nonMonotonic, publish, sendTags, waitFor } from './support/harness';
 import { type Rig, closeRig, makeRig, specFor } from './support/rig';
@@ -80,7 +81,7 @@ describe.skipIf(skip)('StreamRestreamer on loopback sockets', () => {
   it('encodes each message once and writes the very same Buffer to every destination', async () => {
     const written = new Map<string, Buffer[]>();
     const recordingPublish: PublishFunction = async (target, options) => {
-      const publisher = await publishTo(target, options);
+      const publisher = await publishTarget(target, options);
       const id = target.port.toString();
       const list: Buffer[] = [];
       written.set(id, list);

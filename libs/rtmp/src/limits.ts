@@ -1,3 +1,5 @@
+import { assertChunkSize } from './chunk/chunk-header';
+
 /**
  * Every bound the protocol core enforces, in one place. Hosts override a subset with
  * {@link resolveLimits}; anything not given keeps the default.
@@ -78,8 +80,6 @@ export const DEFAULT_LIMITS: RtmpLimits = Object.freeze({
 
 export function resolveLimits(overrides: Partial<RtmpLimits> = {}): RtmpLimits {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
-  if (!Number.isInteger(limits.outChunkSize) || limits.outChunkSize < 1 || limits.outChunkSize > 0x7fffffff) {
-    throw new RangeError(`outChunkSize out of range: ${limits.outChunkSize}`);
-  }
+  assertChunkSize(limits.outChunkSize, 'outChunkSize');
   return Object.freeze(limits);
 }

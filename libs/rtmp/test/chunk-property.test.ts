@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkDecoder, ChunkEncoder, RtmpError, serialiseMessage } from '../src';
+import { ChunkDecoder, ChunkEncoder, RtmpError, dechunkMessage, serialiseMessage } from '../src';
 import { decodeAll } from './support/chunks';
 
 const csidArb = fc.oneof(
@@ -143,5 +143,24 @@ describe('hostile chunk streams', () => {
     }
     expect(decoder.chunkStreamCount).toBe(8);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+  });
+});
+
+describe('dechunkMessage', () => {
+  it('property: recovers the body of any serialised message (sizes, chunk sizes, extended timestamps, csids)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 3_000 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        timestampArb,
+        fc.constantFrom(3, 4, 6, 63, 64, 319, 320, 65599),
+        (body, chunkSize, timestamp, csid) => {
+          const payload = Buffer.from(body);
+          const chunks = serialiseMessage({ csid, type: 9, streamId: 1, timestamp, payload }, chunkSize);
+          expect(dechunkMessage(chunks, chunkSize, payload.length).equals(payload)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -184,7 +184,7 @@ describe.skipIf(skipFfmpeg)('interop with real peers', () => {
         if (t.kind === 'script' || t.data[1] === 0) continue;
         if (t.kind === 'audio') publisher.sendAudio(t.timestamp, t.data);
         else if (t.kind === 'video') publisher.sendVideo(t.timestamp, t.data);
-        if (!publisher.writable) await new Promise((r) => publisher.once('drain', r));
+        if (!publisher.writable) await new Promise<void>((r) => publisher.once('drain', r));
       }
       await publisher.close();
       const result = await player.exit;

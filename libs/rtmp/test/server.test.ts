@@ -358,7 +358,7 @@ describe('client backpressure', () => {
       while (publisher.writable && i < 5000) publisher.sendVideo(i++, Buffer.alloc(64 * 1024, 1));
       expect(publisher.writable).toBe(false);
       expect(publisher.bytesQueued).toBeGreaterThan(0);
-      const drained = new Promise((resolve) => publisher.once('drain', resolve));
+      const drained = new Promise<void>((resolve) => publisher.once('drain', resolve));
       serverSocket!.resume();
       await drained;
       expect(publisher.writable).toBe(true);

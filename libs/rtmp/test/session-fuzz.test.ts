@@ -33,7 +33,7 @@ describe('server session against hostile input', () => {
           session.on('publish', (req) => req.accept());
           let closedWith: RtmpError | undefined;
           session.on('close', (error) => (closedWith = error));
-          session.attach({ write: () => undefined, close: () => undefined, bytesQueued: 0, writable: true });
+          session.attach({ write: () => undefined, close: () => undefined, destroy: () => undefined, bytesQueued: 0, writable: true });
           expect(() => {
             session.receive(bytes.subarray(0, cut));
             session.receive(bytes.subarray(cut));

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { type PublishRequest, RtmpError, RtmpServer, type ServerSession } from '@fanout/rtmp';
-import { StreamRestreamer, type StreamStats } from '@fanout/restream';
+import { StreamRestreamer, type StreamStats, rtmpIngestSource } from '@fanout/restream';
 import { CONFIG, type Config } from '../config/config';
 import { LOGGER, type Logger } from '../logging/logger';
 import { PrismaService } from '../database/prisma.service';
@@ -164,7 +164,7 @@ export class IngestService implements OnApplicationShutdown {
     } else {
       log.info({ streamId }, 'publisher takes over the live stream');
     }
-    restreamer.attachPublisher(session);
+    restreamer.attachPublisher(rtmpIngestSource(session));
   }
 
   /** Apply changed destinations of a live stream at once; only the changed ones are touched. */

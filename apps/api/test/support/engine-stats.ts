@@ -37,6 +37,8 @@ export function engineStats(overrides: { streamId?: string; at?: string; ingest?
       liveSince: '2026-11-21T11:59:01.000Z',
       warnings: [],
       ...d,
+      kind: 'rtmp' as const,
     })),
+    sinks: [],
   };
 }

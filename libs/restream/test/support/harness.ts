@@ -1,5 +1,5 @@
 import { type AmfObject, type FlvTag, type RawMessage, RtmpServer, type RtmpServerOptions, type RtmpPublisher, type ServerSession, publish } from '@fanout/rtmp';
-import type { StreamRestreamer } from '../../src';
+import { type StreamRestreamer, rtmpIngestSource } from '../../src';
 
 /** Polls `predicate` every `intervalMs` until it holds; fails after `timeoutMs`. Always bounded. */
 export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000, intervalMs = 20): Promise<void> {
@@ -144,9 +144,10 @@ export async function startIngest(getRestreamer: () => StreamRestreamer): Promis
   const sessions: ServerSession[] = [];
   server.on('session', (session) => {
     session.on('publish', (request) => {
-      request.accept();
       sessions.push(session);
-      getRestreamer().attachPublisher(session);
+      // As the API does: the engine listens before Publish.Start goes out.
+      getRestreamer().attachPublisher(rtmpIngestSource(session));
+      request.accept();
     });
   });
   const { port } = await server.listen(0);

@@ -1,6 +1,9 @@
 import { RtmpError } from '../errors';
 import { DEFAULT_LIMITS, RtmpLimits } from '../limits';
-import { MESSAGE_HEADER_SIZE } from './chunk-header';
+import { decodeAbort } from '../message/abort';
+import { decodeSetChunkSize } from '../message/set-chunk-size';
+import { MessageType } from '../message/types';
+import { ChunkFormat, MESSAGE_HEADER_SIZE } from './chunk-header';
 import { DEFAULT_CHUNK_SIZE, EXTENDED_TIMESTAMP, RawMessage } from './types';
 
 /** Largest chunk header: 3-byte basic header + 11-byte message header + 4-byte extended timestamp. */
@@ -8,8 +11,6 @@ const MAX_HEADER_SIZE = 18;
 /** Reassembly buffers start at most this big and double as data actually arrives. */
 const INITIAL_REASSEMBLY_SIZE = 256 * 1024;
 
-const TYPE_SET_CHUNK_SIZE = 1;
-const TYPE_ABORT = 2;
 
 /** Per chunk stream state: the last header seen, and the message being reassembled. */
 interface ChunkStream {
@@ -71,8 +72,6 @@ export class ChunkDecoder {
 
   /** Total bytes pushed. */
   bytesReceived = 0;
-  /** Format 3 chunks seen that repeated the extended timestamp, and ones that did not. */
-  readonly extendedTimestampStats = { repeated: 0, omitted: 0 };
 
   constructor(options: ChunkDecoderOptions) {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -201,7 +200,7 @@ export class ChunkDecoder {
     }
     let stream = this.streams.get(csid);
     if (!stream) {
-      if (fmt !== 0) {
+      if (fmt !== ChunkFormat.Full) {
         throw new RtmpError('CHUNK_WITHOUT_PREVIOUS', `format ${fmt} chunk on new chunk stream ${csid}`);
       }
       if (this.streams.size >= this.maxChunkStreams) {
@@ -213,7 +212,7 @@ export class ChunkDecoder {
 
     let tsField = 0;
     let extended: boolean;
-    if (fmt <= 2) {
+    if (fmt !== ChunkFormat.Continuation) {
       tsField = buf.readUIntBE(p, 3);
       extended = tsField === EXTENDED_TIMESTAMP;
       if (extended) {
@@ -225,16 +224,11 @@ export class ChunkDecoder {
     }
 
     let q = p + headerSize;
-    if (fmt === 3 && extended) {
+    if (fmt === ChunkFormat.Continuation && extended) {
       // ffmpeg, librtmp (OBS) and FMS repeat the extended timestamp in format 3 chunks; some
       // encoders do not. Peek: the field is there only if it matches the value last sent.
       if (len - q < 4) return -1;
-      if (buf.readUInt32BE(q) === stream!.extendedValue) {
-        q += 4;
-        this.extendedTimestampStats.repeated++;
-      } else {
-        this.extendedTimestampStats.omitted++;
-      }
+      if (buf.readUInt32BE(q) === stream!.extendedValue) q += 4;
     } else if (extended) {
       q += 4;
     }
@@ -255,12 +249,12 @@ export class ChunkDecoder {
       };
       this.streams.set(csid, stream);
     }
-    if (fmt <= 2 && stream.received > 0) {
+    if (fmt !== ChunkFormat.Continuation && stream.received > 0) {
       // A new header in the middle of a message: the peer abandoned it. Drop it, like an Abort.
       this.release(stream);
     }
     switch (fmt) {
-      case 0:
+      case ChunkFormat.Full:
         stream.timestamp = tsField;
         // Spec 5.3.1.2.4: a format 3 chunk after format 0 uses the format 0 timestamp as delta.
         stream.delta = tsField;
@@ -268,13 +262,13 @@ export class ChunkDecoder {
         stream.type = buf[p + 6]!;
         stream.streamId = buf.readUInt32LE(p + 7);
         break;
-      case 1:
+      case ChunkFormat.SameStream:
         stream.delta = tsField;
         stream.timestamp = (stream.timestamp + tsField) >>> 0;
         stream.length = buf.readUIntBE(p + 3, 3);
         stream.type = buf[p + 6]!;
         break;
-      case 2:
+      case ChunkFormat.TimestampOnly:
         stream.delta = tsField;
         stream.timestamp = (stream.timestamp + tsField) >>> 0;
         break;
@@ -282,7 +276,7 @@ export class ChunkDecoder {
         if (stream.received === 0) stream.timestamp = (stream.timestamp + stream.delta) >>> 0;
         break;
     }
-    if (fmt <= 2) {
+    if (fmt !== ChunkFormat.Continuation) {
       stream.extended = extended;
       if (extended) stream.extendedValue = tsField;
     }
@@ -332,14 +326,14 @@ export class ChunkDecoder {
     const type = stream.type;
     // Applied whatever the message stream id: the spec says 0, but ignoring a misaddressed
     // Set Chunk Size would desynchronise every chunk after it.
-    if (type === TYPE_SET_CHUNK_SIZE) this.applySetChunkSize(payload);
-    else if (type === TYPE_ABORT && payload.length >= 4) this.abort(payload.readUInt32BE(0));
+    if (type === MessageType.SetChunkSize) this.applySetChunkSize(payload);
+    else if (type === MessageType.Abort && payload.length >= 4) this.abort(decodeAbort(payload).csid);
     this.onMessage({ csid: stream.csid, type, streamId: stream.streamId, timestamp: stream.timestamp, payload });
   }
 
   private applySetChunkSize(payload: Buffer): void {
     if (payload.length < 4) throw new RtmpError('CHUNK_SIZE_INVALID', 'Set Chunk Size shorter than 4 bytes');
-    const size = payload.readUInt32BE(0) & 0x7fffffff;
+    const size = decodeSetChunkSize(payload).chunkSize;
     if (size < 1 || size > this.maxChunkSize) {
       throw new RtmpError('CHUNK_SIZE_INVALID', `peer chunk size ${size} outside 1..${this.maxChunkSize}`);
     }

@@ -1,5 +1,5 @@
 import { RtmpError } from '../errors';
-import { assertCsid, basicHeaderSize, writeBasicHeader } from './chunk-header';
+import { ChunkFormat, MESSAGE_HEADER_SIZE, assertChunkSize, assertCsid, basicHeaderSize, writeBasicHeader } from './chunk-header';
 import { DEFAULT_CHUNK_SIZE, EXTENDED_TIMESTAMP } from './types';
 
 /** What the chunk layer needs to send a message. */
@@ -9,12 +9,6 @@ export interface OutgoingMessage {
   streamId: number;
   timestamp: number;
   payload: Uint8Array;
-}
-
-function assertChunkSize(chunkSize: number): void {
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 0x7fffffff) {
-    throw new RtmpError('INVALID_ARGUMENT', `chunk size ${chunkSize} outside 1..2^31-1`);
-  }
 }
 
 function assertMessage(message: OutgoingMessage): void {
@@ -36,8 +30,6 @@ export function serialiseMessage(message: OutgoingMessage, chunkSize: number = D
   return writeChunks(message, 0, message.timestamp >>> 0, chunkSize);
 }
 
-const HEADER_SIZES = [11, 7, 3, 0] as const;
-
 /**
  * One message as chunks in a single Buffer: the first chunk with a header of format `fmt`
  * carrying `field` (the absolute timestamp for format 0, the delta otherwise), then format 3
@@ -49,13 +41,13 @@ function writeChunks(message: OutgoingMessage, fmt: 0 | 1 | 2 | 3, field: number
   const extended = field >= EXTENDED_TIMESTAMP;
   const ext = extended ? 4 : 0;
   const basic = basicHeaderSize(csid);
-  const headerSize = HEADER_SIZES[fmt];
+  const headerSize = MESSAGE_HEADER_SIZE[fmt] as number;
   const chunks = length === 0 ? 1 : Math.ceil(length / chunkSize);
   const out = Buffer.allocUnsafe(basic + headerSize + ext + length + (chunks - 1) * (basic + ext));
 
   let o = writeBasicHeader(out, 0, fmt, csid);
-  if (fmt <= 2) out.writeUIntBE(extended ? EXTENDED_TIMESTAMP : field, o, 3);
-  if (fmt <= 1) {
+  if (fmt !== ChunkFormat.Continuation) out.writeUIntBE(extended ? EXTENDED_TIMESTAMP : field, o, 3);
+  if (fmt === ChunkFormat.Full || fmt === ChunkFormat.SameStream) {
     out.writeUIntBE(length, o + 3, 3);
     out[o + 6] = message.type;
   }
@@ -149,4 +141,27 @@ export class ChunkEncoder {
     });
     return out;
   }
+}
+
+/**
+ * The body of a message from chunks made by {@link serialiseMessage} at `chunkSize`: one format 0
+ * chunk, then format 3 continuation chunks that repeat the extended timestamp, if any. For a
+ * consumer that needs the payload of an item that was only kept serialised.
+ */
+export function dechunkMessage(chunks: Buffer, chunkSize: number, length: number): Buffer {
+  const first = chunks[0] as number;
+  const csidField = first & 0x3f;
+  const basic = csidField === 0 ? 2 : csidField === 1 ? 3 : 1;
+  const extended = chunks.readUIntBE(basic, 3) === EXTENDED_TIMESTAMP ? 4 : 0;
+  const out = Buffer.allocUnsafe(length);
+  let offset = basic + (MESSAGE_HEADER_SIZE[ChunkFormat.Full] as number) + extended;
+  let copied = 0;
+  while (copied < length) {
+    const n = Math.min(chunkSize, length - copied);
+    chunks.copy(out, copied, offset, offset + n);
+    copied += n;
+    offset += n;
+    if (copied < length) offset += basic + extended;
+  }
+  return out;
 }

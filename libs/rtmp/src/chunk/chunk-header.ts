@@ -8,6 +8,16 @@ export type ChunkFormat = (typeof ChunkFormat)[keyof typeof ChunkFormat];
 /** Message header length for each format, without the extended timestamp. */
 export const MESSAGE_HEADER_SIZE: readonly number[] = [11, 7, 3, 0];
 
+/** Largest chunk size the protocol can express (31 bits, spec 5.4.1). */
+export const MAX_CHUNK_SIZE = 0x7fffffff;
+
+/** The one chunk size check for sizes we choose (encoder, Set Chunk Size we send, limits). */
+export function assertChunkSize(chunkSize: number, what = 'chunk size'): void {
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+    throw new RtmpError('INVALID_ARGUMENT', `${what} ${chunkSize} outside 1..2^31-1`);
+  }
+}
+
 export function assertCsid(csid: number): void {
   if (!Number.isInteger(csid) || csid < MIN_CSID || csid > MAX_CSID) {
     throw new RtmpError('INVALID_ARGUMENT', `chunk stream id ${csid} outside ${MIN_CSID}..${MAX_CSID}`);

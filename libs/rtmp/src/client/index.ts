@@ -1,2 +1,2 @@
-export { connectRtmp, publish, RtmpClientConnection, RtmpPublisher } from './rtmp-client';
-export type { RtmpConnectOptions, PublishOptions } from './rtmp-client';
+export { connectRtmp, publish, publishTarget, RtmpClientConnection, RtmpPublisher, serialisationKeyOf } from './rtmp-client';
+export type { RtmpConnectOptions, PublishOptions, RtmpPublisherEvents } from './rtmp-client';

@@ -40,13 +40,11 @@ export interface PublishOptions extends Omit<RtmpConnectOptions, 'host' | 'port'
  * An open RTMP connection as seen from the client: the I/O-free {@link ClientSession} bound
  * to its socket. Closing it always destroys the socket.
  */
-export class RtmpClientConnection extends EventEmitter {
+export class RtmpClientConnection {
   constructor(
     readonly session: ClientSession,
     private readonly socket: Socket,
-  ) {
-    super();
-  }
+  ) {}
 
   get writable(): boolean {
     return this.session.writable;
@@ -63,6 +61,11 @@ export class RtmpClientConnection extends EventEmitter {
       this.socket.once('close', () => resolve());
       this.session.close(error);
     });
+  }
+
+  /** Drops the connection at once, without flushing (the peer stopped taking data). */
+  destroy(error: RtmpError): void {
+    this.session.destroy(error);
   }
 }
 
@@ -167,11 +170,27 @@ function isIp(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
 }
 
+/** What an {@link RtmpPublisher} emits. */
+export interface RtmpPublisherEvents {
+  /** The socket took what was queued: write more. */
+  drain: [];
+  /** The connection ended, with the error that ended it, if any. */
+  close: [error: RtmpError | undefined];
+}
+
+/**
+ * The key under which a message serialised for one connection can be written to another as is:
+ * its outgoing chunk size and the message stream id it publishes on.
+ */
+export function serialisationKeyOf(chunkSize: number, streamId: number): string {
+  return `${chunkSize}:${streamId}`;
+}
+
 /**
  * A live publication: send metadata and media, watch backpressure (`writable`, 'drain',
  * `bytesQueued`), and `close()` to unpublish (FCUnpublish, deleteStream) and disconnect.
  */
-export class RtmpPublisher extends EventEmitter {
+export class RtmpPublisher extends EventEmitter<RtmpPublisherEvents> {
   constructor(
     readonly connection: RtmpClientConnection,
     readonly url: RtmpUrl,
@@ -216,7 +235,7 @@ export class RtmpPublisher extends EventEmitter {
    * pre-serialised Buffers: serialise a frame once per key, write it to all of them.
    */
   get serialisationKey(): string {
-    return `${this.session.outChunkSize}:${this.streamId}`;
+    return serialisationKeyOf(this.session.outChunkSize, this.streamId);
   }
 
   /** Serialises a media message for this publisher and every one with the same {@link serialisationKey}. */
@@ -246,6 +265,14 @@ export class RtmpPublisher extends EventEmitter {
     this.session.unpublish();
     await this.connection.close();
   }
+
+  /**
+   * Drops the connection at once, without unpublishing or flushing: for a destination that
+   * stopped taking data (a clean close would wait on the very socket that is stuck).
+   */
+  destroy(error: RtmpError): void {
+    this.connection.destroy(error);
+  }
 }
 
 /**
@@ -257,6 +284,14 @@ export class RtmpPublisher extends EventEmitter {
 export async function publish(url: string, options: PublishOptions = {}): Promise<RtmpPublisher> {
   const target = parseRtmpUrl(url);
   if (!target.streamName) throw new RtmpError('INVALID_URL', 'publish URL has no stream name');
+  return publishTarget(target, options);
+}
+
+/**
+ * {@link publish} to a target already split into host, app and stream name (see
+ * `resolvePublishTarget`, which keeps a server path of several segments whole as the app).
+ */
+export async function publishTarget(target: RtmpUrl, options: PublishOptions = {}): Promise<RtmpPublisher> {
   const limits = resolveLimits(options.limits);
   const timeoutMs = options.timeoutMs ?? limits.handshakeTimeoutMs * 3;
   const connection = await connectRtmp({

@@ -191,3 +191,12 @@ function finish(enhanced: boolean, soundFormat: number, packetType: AudioPacketT
   if (main.multichannelConfig !== undefined) info.multichannelConfig = main.multichannelConfig;
   return info;
 }
+
+/** {@link parseAudioTag}, or undefined for a tag it cannot read: for a relay that forwards what it does not understand. */
+export function tryParseAudioTag(data: Buffer): AudioTagInfo | undefined {
+  try {
+    return parseAudioTag(data);
+  } catch {
+    return undefined;
+  }
+}

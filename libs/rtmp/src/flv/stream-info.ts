@@ -71,3 +71,21 @@ export function audioStreamInfo(tag: AudioTagInfo): AudioStreamInfo | undefined 
       return undefined;
   }
 }
+
+/** {@link videoStreamInfo}, or undefined when the configuration record is malformed. */
+export function tryVideoStreamInfo(tag: VideoTagInfo): VideoStreamInfo | undefined {
+  try {
+    return videoStreamInfo(tag);
+  } catch {
+    return undefined;
+  }
+}
+
+/** {@link audioStreamInfo}, or undefined when the configuration is malformed. */
+export function tryAudioStreamInfo(tag: AudioTagInfo): AudioStreamInfo | undefined {
+  try {
+    return audioStreamInfo(tag);
+  } catch {
+    return undefined;
+  }
+}

@@ -207,3 +207,12 @@ function commandInfo(data: Buffer, enhanced: boolean, codec: VideoCodec, codecId
   info.command = command === 0 ? 'start-seek' : command === 1 ? 'end-seek' : 'unknown';
   return info;
 }
+
+/** {@link parseVideoTag}, or undefined for a tag it cannot read: for a relay that forwards what it does not understand. */
+export function tryParseVideoTag(data: Buffer): VideoTagInfo | undefined {
+  try {
+    return parseVideoTag(data);
+  } catch {
+    return undefined;
+  }
+}

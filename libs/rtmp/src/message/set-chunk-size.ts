@@ -1,4 +1,4 @@
-import { RtmpError } from '../errors';
+import { assertChunkSize } from '../chunk/chunk-header';
 import { requireLength, u32Payload } from './payload';
 import type { SetChunkSizeMessage } from './types';
 
@@ -9,8 +9,6 @@ export function decodeSetChunkSize(payload: Buffer): SetChunkSizeMessage {
 }
 
 export function encodeSetChunkSize(message: SetChunkSizeMessage): Buffer {
-  if (!Number.isInteger(message.chunkSize) || message.chunkSize < 1 || message.chunkSize > 0x7fffffff) {
-    throw new RtmpError('CHUNK_SIZE_INVALID', `chunk size ${message.chunkSize}`);
-  }
+  assertChunkSize(message.chunkSize, 'Set Chunk Size');
   return u32Payload(message.chunkSize);
 }

@@ -235,16 +235,26 @@ export abstract class RtmpSession<
   /** Closes the session (and its transport). Emits 'close' once, with the error if any. */
   close(error?: RtmpError): void {
     if (this.closedValue) return;
-    this.closedValue = true;
-    this.closeError = error;
-    this.onClose(error);
     this.transport?.close(error);
-    if (error && this.hasErrorListener()) this.baseEmit('error', error);
-    this.baseEmit('close', error);
+    this.finish(error);
+  }
+
+  /**
+   * Drops the connection at once, without the flush {@link close} does: for a peer that no
+   * longer takes what is written (a stalled destination). Emits 'close' with `error`.
+   */
+  destroy(error: RtmpError): void {
+    if (this.closedValue) return;
+    this.transport?.destroy(error);
+    this.finish(error);
   }
 
   /** The transport went away underneath us (socket closed or errored). */
   transportClosed(error?: RtmpError): void {
+    this.finish(error);
+  }
+
+  private finish(error: RtmpError | undefined): void {
     if (this.closedValue) return;
     this.closedValue = true;
     this.closeError = error;

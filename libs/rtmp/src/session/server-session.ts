@@ -320,7 +320,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
     if (this.stateValue !== 'connecting') throw new RtmpError('PROTOCOL_VIOLATION', 'connect sent twice');
     const object = isAmfObject(command.commandObject) ? command.commandObject : {};
     const fourCc = object['fourCcList'];
-    let decided = false;
+    const decision = this.oneDecision();
     const request: ConnectRequest = {
       app: typeof object['app'] === 'string' ? object['app'].replace(/\/+$/, '') : '',
       tcUrl: typeof object['tcUrl'] === 'string' ? object['tcUrl'] : undefined,
@@ -328,21 +328,15 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
       objectEncoding: typeof object['objectEncoding'] === 'number' ? object['objectEncoding'] : 0,
       fourCcList: Array.isArray(fourCc) ? fourCc.filter((v): v is string => typeof v === 'string') : undefined,
       commandObject: object,
-      accept: () => {
-        if (decided || this.closed) return;
-        decided = true;
-        this.acceptConnect(command.transactionId, request);
-      },
-      reject: (description = 'Connection rejected.') => {
-        if (decided || this.closed) return;
-        decided = true;
+      accept: decision(() => this.acceptConnect(command.transactionId, request)),
+      reject: decision((description: string = 'Connection rejected.') => {
         this.sendCommand(0, '_error', command.transactionId, null, {
           level: 'error',
           code: 'NetConnection.Connect.Rejected',
           description,
         });
         this.close(new RtmpError('CONNECT_REJECTED', description));
-      },
+      }),
     };
     this.app = request.app;
     if (this.listenerCount('connect') === 0) request.accept();
@@ -387,23 +381,19 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
       this.assertStreamRoom();
       this.streams.add(streamId); // lenient: publish without createStream
     }
-    let decided = false;
-    const reject = (reason: PublishRejectReason = 'badName', description = 'Publish rejected.'): void => {
-      if (decided || this.closed) return;
-      decided = true;
+    const decision = this.oneDecision();
+    const reject = decision((reason: PublishRejectReason = 'badName', description: string = 'Publish rejected.'): void => {
       this.pendingPublish = false;
       this.held = undefined;
       this.setInputLimits('pre-auth');
       this.sendStatus(streamId, { level: 'error', code: PUBLISH_REJECT_CODES[reason], description });
-    };
+    });
     const request: PublishRequest = {
       app: this.app,
       streamName,
       publishType,
       streamId,
-      accept: () => {
-        if (decided || this.closed) return;
-        decided = true;
+      accept: decision(() => {
         this.pendingPublish = false;
         this.publishing = { streamId, streamName, publishType };
         this.setInputLimits('publishing');
@@ -418,7 +408,7 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
         });
         this.setState('publishing');
         this.replayHeld();
-      },
+      }),
       reject,
     };
     if (streamName === '') return reject('badName', 'Empty stream name.');
@@ -432,20 +422,16 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
   private onPlay(command: CommandMessage, streamId: number): void {
     const streamName = stringArg(command.args[0]);
     const start = typeof command.args[1] === 'number' ? command.args[1] : -2;
-    let decided = false;
-    const reject = (reason: PlayRejectReason = 'notFound', description = 'Play rejected.'): void => {
-      if (decided || this.closed) return;
-      decided = true;
+    const decision = this.oneDecision();
+    const reject = decision((reason: PlayRejectReason = 'notFound', description: string = 'Play rejected.'): void => {
       this.sendStatus(streamId, { level: 'error', code: PLAY_REJECT_CODES[reason], description });
-    };
+    });
     const request: PlayRequest = {
       app: this.app,
       streamName,
       streamId,
       start,
-      accept: () => {
-        if (decided || this.closed) return;
-        decided = true;
+      accept: decision(() => {
         this.playing = { streamId, streamName };
         this.corked(() => {
           this.sendControl({ kind: 'userControl', event: 'streamBegin', streamId });
@@ -464,12 +450,26 @@ export class ServerSession extends RtmpSession<ServerSessionEvents> {
           this.send(Csid.Stream, streamId, 0, { kind: 'data', values: ['|RtmpSampleAccess', true, true] });
         });
         this.setState('playing');
-      },
+      }),
       reject,
     };
     if (this.publishing || this.playing || streamName === '') return reject('notFound', 'Stream not available.');
     if (this.listenerCount('play') === 0) reject('notFound', 'Playback is not enabled.');
     else this.emit('play', request);
+  }
+
+  /**
+   * The accept/reject pair of one request: whichever is called first decides, later calls (and
+   * calls after the connection closed) do nothing. Hosts may decide asynchronously.
+   */
+  private oneDecision(): <A extends unknown[]>(decide: (...args: A) => void) => (...args: A) => void {
+    let decided = false;
+    return (decide) =>
+      (...args) => {
+        if (decided || this.closed) return;
+        decided = true;
+        decide(...args);
+      };
   }
 
   /** A connection holds at most maxStreamsPerConnection message streams (a createStream flood is closed). */

@@ -39,16 +39,18 @@ export class SocketTransport implements SessionTransport {
   }
 
   close(error?: RtmpError): void {
+    if (error?.code === 'WRITE_QUEUE_OVERFLOW') return this.destroy(error); // nothing more would be read: do not flush
     if (this.closing) return;
     this.closing = true;
     const socket = this.socket;
     if (socket.destroyed) return;
-    if (error?.code === 'WRITE_QUEUE_OVERFLOW') {
-      socket.destroy();
-      return;
-    }
     socket.end();
     setTimeout(() => socket.destroy(), CLOSE_FLUSH_MS).unref();
+  }
+
+  destroy(_error: RtmpError): void {
+    this.closing = true;
+    this.socket.destroy();
   }
 
   get bytesQueued(): number {

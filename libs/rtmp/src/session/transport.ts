@@ -9,6 +9,8 @@ export interface SessionTransport {
   write(data: Buffer | readonly Buffer[]): void;
   /** Ends the connection (flushing what was written), with the error that caused it, if any. */
   close(error?: RtmpError): void;
+  /** Drops the connection at once, without flushing: the peer stopped taking what we write. */
+  destroy(error: RtmpError): void;
   /** Bytes accepted by `write` but not yet handed to the kernel. */
   readonly bytesQueued: number;
   /** False while the peer is slower than we write (the socket asked us to wait for 'drain'). */

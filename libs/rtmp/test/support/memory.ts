@@ -25,6 +25,10 @@ export class MemoryTransport implements SessionTransport {
     setImmediate(() => peer?.receive(buf));
   }
 
+  destroy(error: RtmpError): void {
+    this.close(error);
+  }
+
   close(error?: RtmpError): void {
     if (this.closed) return;
     this.closed = true;

@@ -17,7 +17,7 @@ export async function publishFlv(publisher: RtmpPublisher, file: Buffer): Promis
       publisher.sendVideo(tag.timestamp, tag.data);
       counts.video++;
     }
-    if (!publisher.writable) await new Promise((resolve) => publisher.once('drain', resolve));
+    if (!publisher.writable) await new Promise<void>((resolve) => publisher.once('drain', resolve));
   }
   return counts;
 }

@@ -1,72 +1,8 @@
-import { EventEmitter } from 'node:events';
-import { ChunkDecoder, MessageType, type RawMessage, RtmpError, type RtmpPublisher, type RtmpUrl, type ServerSession, encodeAmf0, serialiseMessage } from '@fanout/rtmp';
+import { ChunkDecoder, MessageType, type RawMessage, RtmpError, type RtmpPublisher, type RtmpUrl, serialiseMessage } from '@fanout/rtmp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamRestreamer, type StreamRestreamerOptions } from './fanout';
-import type { DestinationSpec, PublishFunction } from './output';
-
-/** ffmpeg testsrc2 640x360 libx264: AVC sequence header tag body (from libs/rtmp's fixtures). */
-const AVC_HEADER = Buffer.from('17000000000164001effe1001a6764001eacd940a02ff970110000030001000003003c0f162d9601000668ebe3cb22c0fdf8f800', 'hex');
-const AAC_HEADER = Buffer.from('af001210', 'hex'); // AAC LC 44.1 kHz stereo
-const frame = (key: boolean, n: number) => Buffer.concat([Buffer.from([key ? 0x17 : 0x27, 1, 0, 0, 0]), Buffer.alloc(300 + n, n & 0xff)]);
-const aac = (n: number) => Buffer.concat([Buffer.from([0xaf, 1]), Buffer.alloc(20, n & 0xff)]);
-
-/** A stand-in for an accepted publishing ServerSession: the test emits its events. */
-class FakeIngest extends EventEmitter {
-  closed = false;
-  video(timestamp: number, payload: Buffer): void {
-    this.emit('video', raw(9, timestamp, payload));
-  }
-  audio(timestamp: number, payload: Buffer): void {
-    this.emit('audio', raw(8, timestamp, payload));
-  }
-  metadata(value: Record<string, unknown>): void {
-    this.emit('metadata', value, raw(18, 0, encodeAmf0('@setDataFrame', 'onMetaData', value as never)));
-  }
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.emit('close', new RtmpError('SESSION_CLOSED'));
-  }
-  asSession(): ServerSession {
-    return this as unknown as ServerSession;
-  }
-}
-
-function raw(type: number, timestamp: number, payload: Buffer): RawMessage {
-  return { csid: type === 18 ? 5 : type === 8 ? 4 : 6, type, streamId: 1, timestamp, payload };
-}
-
-/** A stand-in publisher that takes everything at once and records each Buffer it is handed. */
-class FakePublisher extends EventEmitter {
-  readonly written: Buffer[] = [];
-  closed = false;
-  writable = true;
-  bytesQueued = 0;
-  readonly session: { outChunkSize: number; peerAcknowledged: number; error: undefined };
-  constructor(
-    readonly url: RtmpUrl,
-    chunkSize: number,
-    readonly streamId = 1,
-  ) {
-    super();
-    this.session = { outChunkSize: chunkSize, peerAcknowledged: 0, error: undefined };
-  }
-  get serialisationKey(): string {
-    return `${this.session.outChunkSize}:${this.streamId}`;
-  }
-  writeRaw(chunks: Buffer | readonly Buffer[]): boolean {
-    if (Buffer.isBuffer(chunks)) this.written.push(chunks);
-    else this.written.push(...chunks);
-    return true;
-  }
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-  /** Timestamps of the messages written, read back from each format-0 chunk header. */
-  timestamps(): number[] {
-    return this.written.map((b) => b.readUIntBE(1, 3));
-  }
-}
+import { AAC_HEADER, AVC_HEADER, FakeIngest, FakePublisher, aac, frame } from '../test/support/fakes';
+import { StreamRestreamer, type StreamRestreamerOptions } from './stream-restreamer';
+import type { DestinationSpec, PublishFunction } from './outputs/rtmp-destination';
 
 const engines: StreamRestreamer[] = [];
 afterEach(async () => {
@@ -96,7 +32,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
   it('serialises each message once per distinct serialisation key, never once per destination', async () => {
     const { engine, publishers } = setup([spec('a', 1), spec('b', 2), spec('c', 3)], (t) => (t.port === 3 ? 128 : 4096));
     const ingest = new FakeIngest();
-    engine.attachPublisher(ingest.asSession());
+    engine.attachPublisher(ingest.asSource());
     ingest.video(0, AVC_HEADER);
     await until(() => engine.stats.destinations.every((d) => d.state === 'live'));
     ingest.audio(0, AAC_HEADER);
@@ -139,7 +75,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
     const engine = new StreamRestreamer({ streamId: 's', destinations: [spec('fast', 1), spec('slow', 2)], publish: publishFn, connectDelayMs: 50 });
     engines.push(engine);
     const ingest = new FakeIngest();
-    engine.attachPublisher(ingest.asSession());
+    engine.attachPublisher(ingest.asSource());
     const sent: Buffer[] = [];
     const send = (kind: 'video' | 'audio', ts: number, payload: Buffer) => {
       sent.push(payload);
@@ -192,7 +128,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
   it('continues one monotonic timeline across publishers: the new session starts one frame after the last timestamp sent', async () => {
     const { engine, publishers } = setup([spec('a', 1)], () => 4096, { graceMs: 5_000 });
     const first = new FakeIngest();
-    engine.attachPublisher(first.asSession());
+    engine.attachPublisher(first.asSource());
     first.metadata({ framerate: 25, width: 640, height: 360 });
     first.video(0, AVC_HEADER);
     await until(() => engine.stats.destinations[0]!.state === 'live');
@@ -201,7 +137,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
     expect(engine.stats.ingest.state).toBe('grace');
 
     const second = new FakeIngest();
-    engine.attachPublisher(second.asSession());
+    engine.attachPublisher(second.asSource());
     second.metadata({ framerate: 25 });
     second.video(0, AVC_HEADER);
     second.video(0, frame(true, 0));
@@ -211,7 +147,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
 
     // A takeover by a publisher whose clock starts at 90 s continues the same way.
     const third = new FakeIngest();
-    engine.attachPublisher(third.asSession());
+    engine.attachPublisher(third.asSource());
     expect(second.closed).toBe(true);
     third.video(90_000, AVC_HEADER);
     third.video(90_000, frame(true, 0));
@@ -238,7 +174,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
     });
     engines.push(engine);
     const ingest = new FakeIngest();
-    engine.attachPublisher(ingest.asSession());
+    engine.attachPublisher(ingest.asSource());
     expect(engine.stats.ingest.startedAt).toBe('2026-03-01T12:00:00.000Z');
     clock.now += 2_000;
     ingest.video(0, AVC_HEADER);
@@ -256,7 +192,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
     const ended = new Promise<void>((resolve) => engine.once('ended', resolve));
     const ingest = new FakeIngest();
     ingest.close();
-    engine.attachPublisher(ingest.asSession());
+    engine.attachPublisher(ingest.asSource());
     expect(engine.stats.ingest.state).toBe('grace');
     await ended;
     expect(engine.stats.ingest.state).toBe('idle');
@@ -269,7 +205,7 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
       throw new Error('host bug');
     });
     const ingest = new FakeIngest();
-    engine.attachPublisher(ingest.asSession());
+    engine.attachPublisher(ingest.asSource());
     ingest.video(0, AVC_HEADER);
     await until(() => engine.stats.destinations[0]!.state === 'live');
     ingest.video(0, frame(true, 0));

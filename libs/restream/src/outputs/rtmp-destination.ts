@@ -1,22 +1,15 @@
-import {
-  type PublishOptions,
-  RtmpError,
-  type RtmpPublisher,
-  type RtmpUrl,
-  RtmpPublisher as Publisher,
-  connectRtmp,
-  resolvePublishTarget,
-} from '@fanout/rtmp';
-import { Backoff, type BackoffOptions } from './backoff';
-import { BoundedQueue, type BoundedQueueOptions } from './bounded-queue';
-import type { Clock } from './clock';
-import { failureFromError } from './failure';
-import type { EngineItem, ItemEncoder, SerialisationKey } from './item';
-import { type EngineLogger, type RateLimitedWarner, fingerprint } from './logger';
-import type { PlatformRules } from './platform-rules';
-import { RateMeter } from './rate-meter';
-import { type DestinationEvent, type DestinationState, type DestinationStatus, DISABLED, type FailureReason, IDLE, transition } from './state';
-import { DeliveryWatchdog } from './watchdog';
+import { type PublishOptions, RtmpError, type RtmpPublisher, type RtmpUrl, publishTarget, resolvePublishTarget } from '@fanout/rtmp';
+import { Backoff, type BackoffOptions } from '../backoff';
+import { BoundedQueue, type BoundedQueueOptions } from '../bounded-queue';
+import { type Failure, failureFromError, stallFailure, willRetry } from '../failure';
+import type { IngestStats } from '../ingest';
+import type { EngineItem, ItemEncoder, SerialisationKey } from '../item';
+import { type EngineLogger, fingerprint } from '../logger';
+import { type PlatformRules, checkPlatformRules } from '../platform-rules';
+import { RateMeter } from '../rate-meter';
+import type { Sink, SinkContext, SinkStats, StateChange } from '../sink';
+import { type DestinationEvent, type DestinationState, type DestinationStatus, DISABLED, type FailureReason, IDLE, transition } from '../state';
+import { DeliveryWatchdog } from '../watchdog';
 
 /** A drop keeps its warning in the stats this long. */
 const DROP_WARNING_MS = 10_000;
@@ -33,70 +26,25 @@ export interface DestinationSpec {
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
 }
 
-export interface DestinationStats {
-  id: string;
-  name: string;
-  state: DestinationStatus;
-  /** Bytes written to the socket per second over the last few seconds, kbit/s. */
-  bitrateKbps: number;
-  bytesSent: number;
-  /** Bytes waiting in the destination queue (bounded by the queue options). */
-  queueBytes: number;
+/** An RTMP destination's stats: the common sink figures plus its connection. */
+export interface DestinationStats extends SinkStats {
+  kind: 'rtmp';
+  lastError: { reason: FailureReason; message: string; at: string } | null;
   /** Bytes written to the socket that the kernel has not taken yet. */
   socketBytes: number;
-  /** Video frames dropped (whole GOP tails, never mid-GOP) since the destination was created. */
-  droppedFrames: number;
-  droppedAudioFrames: number;
   /** Connection attempts after a failure. */
   reconnects: number;
-  lastError: { reason: FailureReason; message: string; at: string } | null;
   nextRetryAt: string | null;
   liveSince: string | null;
-  warnings: string[];
 }
 
-/** Connects and starts publishing; the engine's default is {@link publishTo}. Injectable for tests. */
+/** Connects and starts publishing; the default is `@fanout/rtmp`'s `publishTarget`. Injectable for tests. */
 export type PublishFunction = (target: RtmpUrl, options: PublishOptions) => Promise<RtmpPublisher>;
 
-/**
- * Like `@fanout/rtmp`'s `publish(url)`, but from a target already split by
- * `resolvePublishTarget`, so a server path of several segments stays the app whole.
- */
-export async function publishTo(target: RtmpUrl, options: PublishOptions = {}): Promise<RtmpPublisher> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const connection = await connectRtmp({ ...options, host: target.host, port: target.port, secure: target.secure });
-  const session = connection.session;
-  const timer = setTimeout(() => session.close(new RtmpError('COMMAND_TIMEOUT', `publish not started within ${timeoutMs} ms`)), timeoutMs);
-  timer.unref();
-  try {
-    await session.connect({ app: target.app, tcUrl: target.tcUrl, flashVer: options.flashVer, fourCcList: options.fourCcList, extra: options.connectExtra });
-    const streamId = await session.publish(target.streamName, options.publishType ?? 'live');
-    return new Publisher(connection, target, streamId);
-  } catch (error) {
-    await connection.close();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export const defaultPublish: PublishFunction = publishTarget;
 
-export interface StateChange {
-  destinationId: string;
-  from: DestinationStatus;
-  to: DestinationStatus;
-  reason?: FailureReason;
-  message?: string;
-  /** ISO wall time of the next attempt (reconnecting only). */
-  nextRetryAt?: string;
-}
-
-/** What an output needs from the engine that owns it. */
-export interface OutputContext {
-  readonly streamId: string;
-  readonly clock: Clock;
-  readonly wallClock: () => number;
-  readonly logger: EngineLogger;
-  readonly warner: RateLimitedWarner;
+/** What an RTMP destination needs beyond the generic {@link SinkContext}. */
+export interface RtmpDestinationOptions {
   readonly encoder: ItemEncoder;
   readonly publish: PublishFunction;
   readonly queue: Partial<BoundedQueueOptions>;
@@ -107,22 +55,18 @@ export interface OutputContext {
   readonly maxSocketBytes: number;
   /** Connection attempts a rejected key gets before the destination gives up (`failed`). */
   readonly rejectedKeyAttempts: number;
-  /** Metadata, sequence headers and the current GOP: what a (re)connecting destination gets first. */
-  snapshot(): EngineItem[];
-  /** A destination went live: the engine's one stall timer samples it (see {@link Output.checkStall}). */
-  watchStalls(): void;
   /** A destination connected: the engine re-picks the serialisation key to encode for on arrival. */
   connectionsChanged(): void;
   /** Enhanced RTMP FourCCs to advertise for the current ingest codec, if any. */
   fourCcList(): string[] | undefined;
-  stateChanged(change: StateChange): void;
 }
 
 /**
- * One destination: its connection, its bounded queue and writer, reconnects with backoff and
- * stall detection, and its state machine. The ingest pushes; nothing here ever makes it wait.
+ * One RTMP destination: its connection, its bounded queue and writer, reconnects with backoff
+ * and stall detection, and its state machine. The ingest pushes; nothing here ever makes it wait.
  */
-export class Output {
+export class RtmpDestination implements Sink {
+  readonly kind = 'rtmp';
   private specValue: DestinationSpec;
   private stateValue: DestinationState;
   private readonly queue: BoundedQueue<EngineItem>;
@@ -149,13 +93,14 @@ export class Output {
 
   constructor(
     spec: DestinationSpec,
-    private readonly ctx: OutputContext,
+    private readonly ctx: SinkContext,
+    private readonly rtmp: RtmpDestinationOptions,
   ) {
     this.specValue = spec;
     this.keyPrint = fingerprint(spec.streamKey);
     this.stateValue = spec.enabled ? IDLE : DISABLED;
-    this.queue = new BoundedQueue<EngineItem>(ctx.queue);
-    this.backoff = new Backoff({ clock: ctx.clock, ...ctx.backoff });
+    this.queue = new BoundedQueue<EngineItem>(rtmp.queue);
+    this.backoff = new Backoff({ clock: ctx.clock, ...rtmp.backoff });
     this.rate = new RateMeter({ clock: ctx.clock });
     this.log = {
       debug: (o, m) => ctx.logger.debug({ ...this.logFields(), ...o }, m),
@@ -195,7 +140,7 @@ export class Output {
     const wasAwaitingKeyframe = this.queue.awaitingKeyframe;
     const result = this.queue.push(item);
     if (result === 'overflow') {
-      this.abandon(new RtmpError('WRITE_QUEUE_OVERFLOW', `${this.queue.controlItems} control messages unsent: destination stalled`));
+      this.abandon(stallFailure(`${this.queue.controlItems} control messages unsent: destination stalled`));
       return;
     }
     // The item itself, or older queued frames it displaced (whole GOP tails). Inter frames refused
@@ -279,14 +224,15 @@ export class Output {
     await Promise.all([...this.closing]);
   }
 
-  stats(ruleWarnings: string[]): DestinationStats {
+  stats(ingest: IngestStats): DestinationStats {
     const state = this.stateValue;
-    const warnings = [...ruleWarnings];
+    const warnings = checkPlatformRules(ingest, this.specValue.rules, this.specValue.name);
     if (this.lastDropAt !== undefined && this.ctx.clock() - this.lastDropAt < DROP_WARNING_MS) {
       warnings.push(`${this.specValue.name} is slower than the stream: frames were dropped in the last ${DROP_WARNING_MS / 1_000} s.`);
     }
     return {
       id: this.id,
+      kind: 'rtmp',
       name: this.specValue.name,
       state: state.status,
       bitrateKbps: Math.round((this.rate.bitsPerSecond() / 1_000) * 10) / 10,
@@ -313,15 +259,15 @@ export class Output {
       this.failed(generation, error);
       return;
     }
-    const fourCcList = this.ctx.fourCcList();
+    const fourCcList = this.rtmp.fourCcList();
     const options: PublishOptions = {
-      connectTimeoutMs: this.ctx.connectTimeoutMs,
-      timeoutMs: this.ctx.connectTimeoutMs,
+      connectTimeoutMs: this.rtmp.connectTimeoutMs,
+      timeoutMs: this.rtmp.connectTimeoutMs,
       ...(fourCcList !== undefined ? { fourCcList } : {}),
       ...(this.specValue.tls !== undefined ? { tls: this.specValue.tls } : {}),
     };
     this.log.debug({ attempt: this.attempts }, 'connecting');
-    this.ctx.publish(target, options).then(
+    this.rtmp.publish(target, options).then(
       (publisher) => this.connected(generation, publisher),
       (error: unknown) => this.failed(generation, error),
     );
@@ -342,7 +288,7 @@ export class Output {
       this.watchdog?.drained(this.ctx.clock());
       this.flush();
     });
-    publisher.on('close', (error?: RtmpError) => {
+    publisher.on('close', (error) => {
       if (generation !== this.generation) return;
       this.failed(generation, error ?? new RtmpError('CONNECTION_CLOSED', 'destination closed the connection'));
     });
@@ -353,7 +299,7 @@ export class Output {
     this.backoff.succeeded();
     this.liveSince = this.ctx.clock();
     this.apply({ type: 'connected' });
-    this.ctx.connectionsChanged();
+    this.rtmp.connectionsChanged();
     this.startWatchdog();
     this.flush();
   }
@@ -369,15 +315,15 @@ export class Output {
     this.flushing = true;
     try {
       // Another batch only if the socket took the last one and still has room (no 'drain' would come).
-      while (publisher.writable && publisher.bytesQueued < this.ctx.maxSocketBytes) {
-        const room = this.ctx.maxSocketBytes - publisher.bytesQueued;
+      while (publisher.writable && publisher.bytesQueued < this.rtmp.maxSocketBytes) {
+        const room = this.rtmp.maxSocketBytes - publisher.bytesQueued;
         let first: Buffer | undefined;
         let batch: Buffer[] | undefined;
         let bytes = 0;
         while (bytes < room) {
           const item = this.queue.shift();
           if (item === undefined) break;
-          const chunks = this.ctx.encoder.encode(item, publisher);
+          const chunks = this.rtmp.encoder.encode(item, publisher);
           if (first === undefined) first = chunks;
           else if (batch === undefined) batch = [first, chunks];
           else batch.push(chunks);
@@ -394,7 +340,7 @@ export class Output {
   }
 
   private startWatchdog(): void {
-    this.watchdog = new DeliveryWatchdog(this.ctx.stallTimeoutMs, this.ctx.clock());
+    this.watchdog = new DeliveryWatchdog(this.rtmp.stallTimeoutMs, this.ctx.clock());
     this.ctx.watchStalls();
   }
 
@@ -410,38 +356,28 @@ export class Output {
       { socketBytes: publisher.bytesQueued, queuedItems: this.queue.size, peerAcknowledged: publisher.session.peerAcknowledged },
       this.ctx.clock(),
     );
-    if (stalledFor > 0) {
-      this.abandon(
-        new RtmpError('WRITE_QUEUE_OVERFLOW', `no delivery progress for ${Math.round(stalledFor)} ms (${publisher.bytesQueued} bytes unsent in the socket)`),
-      );
-    }
+    if (stalledFor > 0) this.abandon(stallFailure(`no delivery progress for ${Math.round(stalledFor)} ms (${publisher.bytesQueued} bytes unsent in the socket)`));
     return true;
   }
 
-  /** Gives up on a live connection that cannot deliver: destroy it (no clean unpublish possible), then retry. */
-  private abandon(error: RtmpError): void {
+  /** Gives up on a live connection that cannot deliver: drop it at once (a clean unpublish would wait on it), then retry. */
+  private abandon(failure: Failure): void {
     const publisher = this.publisher;
-    const generation = this.generation;
-    this.failed(generation, error);
-    // WRITE_QUEUE_OVERFLOW makes the socket transport destroy at once instead of flushing.
-    publisher?.session.close(new RtmpError('WRITE_QUEUE_OVERFLOW', error.message));
+    this.failed(this.generation, failure);
+    publisher?.destroy(new RtmpError('SESSION_CLOSED', failure.message));
   }
 
+  /** A connection attempt or the live connection failed (`error`: what it failed with, or the engine's own decision). */
   private failed(generation: number, error: unknown): void {
     if (generation !== this.generation) return;
     const status = this.stateValue.status;
     if (status !== 'connecting' && status !== 'live') return;
-    const failure = this.redact(failureFromError(error));
+    const failure = this.redact(isFailure(error) ? error : failureFromError(error));
     this.teardown();
     const now = this.ctx.clock();
     this.lastError = { reason: failure.reason, message: failure.message, at: this.wallIso(now) };
-    let retryAt: number | undefined;
-    if (!failure.permanent) {
-      if (failure.reason === 'rejected-key') this.rejectedAttempts += 1;
-      if (failure.reason !== 'rejected-key' || this.rejectedAttempts < this.ctx.rejectedKeyAttempts) {
-        retryAt = now + this.backoff.next(now);
-      }
-    }
+    if (failure.reason === 'rejected-key') this.rejectedAttempts += 1;
+    const retryAt = willRetry(failure, this.rejectedAttempts, this.rtmp.rejectedKeyAttempts) ? now + this.backoff.next(now) : undefined;
     const next = this.apply(
       retryAt === undefined ? { type: 'failed', reason: failure.reason } : { type: 'failed', reason: failure.reason, retryAt },
       failure.message,
@@ -513,6 +449,10 @@ export class Output {
   private logFields(): object {
     return { streamId: this.ctx.streamId, destinationId: this.id, keyFingerprint: this.keyPrint };
   }
+}
+
+function isFailure(value: unknown): value is Failure {
+  return typeof value === 'object' && value !== null && 'reason' in value && 'permanent' in value && !(value instanceof Error);
 }
 
 function sameTls(a: DestinationSpec['tls'], b: DestinationSpec['tls']): boolean {

@@ -1,0 +1,68 @@
+/** "One frame" on the output timeline when nothing better is known (30 fps). */
+export const DEFAULT_FRAME_GAP_MS = 33;
+
+export type TimelineKind = 'video' | 'audio' | 'data';
+
+/**
+ * The output timeline of one stream: what every sink sees, continuous and monotonic per track
+ * across publisher changes (a reconnecting OBS, a takeover, later a backup encoder or a slate).
+ *
+ * - A fresh broadcast starts at the ingest's own timestamps (offset 0).
+ * - After {@link resume}, the next message fixes the offset so that the new publisher's timeline
+ *   continues one frame after the last timestamp sent, whatever its clock says.
+ * - Per track, a timestamp never goes back (it is held at the last one); data messages never go
+ *   before the latest media.
+ */
+export class OutputTimeline {
+  private offset = 0;
+  private needOffset = false;
+  private lastOut: number | undefined;
+  private lastVideoOut: number | undefined;
+  private lastAudioOut: number | undefined;
+  /** Latest interval between two video frames on the output: "one frame" when a session resumes. */
+  private videoFrameGap: number | undefined;
+
+  /** `declaredFrameGapMs`: one frame at the ingest's declared rate, if known (used before any two frames were seen). */
+  constructor(private readonly declaredFrameGapMs: () => number | undefined = () => undefined) {}
+
+  /** A new broadcast: the ingest's timestamps as they are. */
+  reset(): void {
+    this.offset = 0;
+    this.needOffset = false;
+    this.lastOut = this.lastVideoOut = this.lastAudioOut = this.videoFrameGap = undefined;
+  }
+
+  /** Another publisher continues this broadcast: its first message is placed one frame after the last one sent. */
+  resume(): void {
+    this.needOffset = true;
+  }
+
+  /** The latest timestamp placed on the output, if any. */
+  get last(): number | undefined {
+    return this.lastOut;
+  }
+
+  /** The output timestamp of an ingest timestamp. */
+  map(kind: TimelineKind, timestamp: number): number {
+    if (this.needOffset) {
+      this.needOffset = false;
+      this.offset = this.lastOut === undefined ? 0 : this.lastOut + this.frameGapMs() - timestamp;
+    }
+    let out = Math.max(0, timestamp + this.offset);
+    if (kind === 'data') return Math.max(out, this.lastOut ?? 0);
+    const lastTrack = kind === 'video' ? this.lastVideoOut : this.lastAudioOut;
+    if (lastTrack !== undefined && out < lastTrack) out = lastTrack;
+    if (kind === 'video' && lastTrack !== undefined && out - lastTrack > 0 && out - lastTrack <= 1_000) this.videoFrameGap = out - lastTrack;
+    if (kind === 'video') this.lastVideoOut = out;
+    else this.lastAudioOut = out;
+    if (this.lastOut === undefined || out > this.lastOut) this.lastOut = out;
+    return out;
+  }
+
+  /** One frame: the last measured video interval, else the declared rate's, else {@link DEFAULT_FRAME_GAP_MS}. */
+  frameGapMs(): number {
+    if (this.videoFrameGap !== undefined) return this.videoFrameGap;
+    const declared = this.declaredFrameGapMs();
+    return declared === undefined ? DEFAULT_FRAME_GAP_MS : Math.min(100, Math.max(1, Math.round(declared)));
+  }
+}
