@@ -31,6 +31,8 @@ export interface DestinationSpec {
   enabled: boolean;
   rules?: PlatformRules;
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  /** Resolves (and may refuse) the server's address for each connection: the host's connection policy. */
+  lookup?: PublishOptions['lookup'];
 }
 
 export interface DestinationStats {
@@ -319,6 +321,7 @@ export class Output {
       timeoutMs: this.ctx.connectTimeoutMs,
       ...(fourCcList !== undefined ? { fourCcList } : {}),
       ...(this.specValue.tls !== undefined ? { tls: this.specValue.tls } : {}),
+      ...(this.specValue.lookup !== undefined ? { lookup: this.specValue.lookup } : {}),
     };
     this.log.debug({ attempt: this.attempts }, 'connecting');
     this.ctx.publish(target, options).then(
@@ -431,7 +434,7 @@ export class Output {
     if (generation !== this.generation) return;
     const status = this.stateValue.status;
     if (status !== 'connecting' && status !== 'live') return;
-    const failure = this.redact(failureFromError(error));
+    const failure = failureFromError(error, this.specValue.streamKey);
     this.teardown();
     const now = this.ctx.clock();
     this.lastError = { reason: failure.reason, message: failure.message, at: this.wallIso(now) };
@@ -497,13 +500,6 @@ export class Output {
     this.log.info({ from: from.status, to: to.status, reason: change.reason ?? null }, 'destination state');
     this.ctx.stateChanged(change);
     return to.status;
-  }
-
-  /** A remote server may quote the stream name in its rejection text: never let the key through. */
-  private redact<T extends { message: string }>(failure: T): T {
-    const key = this.specValue.streamKey.trim();
-    if (key.length < 4 || !failure.message.includes(key)) return failure;
-    return { ...failure, message: failure.message.split(key).join('[stream key]') };
   }
 
   private wallIso(monotonicMs: number): string {
