@@ -52,3 +52,37 @@ export function isAllowedHost(host: string | undefined, allowed: readonly string
   }
   return false;
 }
+
+/** The machine's names and addresses, from something shaped like `node:os` (passed in: contracts imports no Node modules). */
+export function machineIdentity(os: { hostname(): string; networkInterfaces(): Record<string, { address: string }[] | undefined> }): MachineIdentity {
+  const addresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+  return { hostname: os.hostname(), addresses };
+}
+
+/**
+ * Headers every response of the API and the dashboard carries (OWASP Secure Headers): no
+ * MIME sniffing, no framing, no Referer to other sites, and HSTS once the request came over
+ * https. The content security policy differs (the API serves only data) and is set by each.
+ */
+export function commonSecurityHeaders(https: boolean, referrerPolicy: 'no-referrer' | 'same-origin'): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': referrerPolicy,
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    ...(https ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+  };
+}
+
+/** Names of the headers above (and CSP), which a proxy replaces rather than passes through twice. */
+export const SECURITY_HEADER_NAMES: readonly string[] = [
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'permissions-policy',
+  'strict-transport-security',
+];

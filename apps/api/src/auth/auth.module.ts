@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Clock } from '../common/clock';
-import { ApiTokenController } from './api-token.controller';
+import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
+import { ApiTokenController, UserTokensController } from './api-token.controller';
 import { ApiTokenService } from './api-token.service';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { Credentials } from './credentials';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { RolesGuard } from './roles.guard';
 import { SecretTokens } from './secret-tokens';
@@ -15,13 +18,16 @@ import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
 
 /**
- * Sign-in, sessions, personal access tokens, and the two global guards
+ * Sign-in, sessions, personal access tokens, the audit log they write to, and the two global guards
  * (AuthGuard, then RolesGuard: APP_GUARD providers run in registration order).
  */
 @Module({
-  controllers: [AuthController, ApiTokenController],
+  controllers: [AuthController, ApiTokenController, UserTokensController],
   providers: [
     Clock,
+    AuditRepository,
+    AuditService,
+    Credentials,
     SecretTokens,
     UsersRepository,
     SessionsRepository,
@@ -33,6 +39,6 @@ import { UsersRepository } from './users.repository';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [Clock, SessionService, ApiTokenService],
+  exports: [Clock, SessionService, ApiTokenService, Credentials, AuditService],
 })
 export class AuthModule {}

@@ -4,6 +4,7 @@ import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
 import { HistoryRepository, type SessionRow, type TimelineRow } from './history.repository';
 import { StreamAccess } from './stream-access.service';
+import { type FailureDetail, failureDetailFor, shownFailure } from './status-mapper';
 
 /** `GET /api/streams/:id/sessions`: publish history, newest first, each with its destination timeline. */
 @Injectable()
@@ -22,12 +23,12 @@ export class HistoryService {
     const from = rows[rows.length - 1]!.startedAt;
     const to = rows.some((r) => r.endedAt === null) ? now : new Date(Math.max(...rows.map((r) => r.endedAt!.getTime())));
     const events = await this.history.timeline(streamId, from, to);
-    return rows.map((row) => toSession(row, events, now));
+    return rows.map((row) => toSession(row, events, now, failureDetailFor(user)));
   }
 }
 
 /** One session in the contract's shape; `events` are the stream's, oldest first. */
-export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date): IngestSession {
+export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, detail: FailureDetail = 'full'): IngestSession {
   const end = row.endedAt ?? now;
   return {
     id: row.id,
@@ -49,8 +50,14 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
         destinationName: e.destination.name,
         from: e.fromState as DestinationState,
         to: e.toState as DestinationState,
-        reason: e.reason,
-        message: e.message,
+        ...timelineFailure(e, detail),
       })),
   };
+}
+
+/** A stored reason and message as the viewer may see them (members: coarse; everyone: bounded text). */
+function timelineFailure(e: Pick<TimelineRow, 'reason' | 'message'>, detail: FailureDetail): { reason: string | null; message: string | null } {
+  if (e.reason === null) return { reason: null, message: e.message === null ? null : shownFailure('none', e.message, 'full').message };
+  const shown = shownFailure(e.reason, e.message ?? '', detail);
+  return { reason: shown.reason, message: e.message === null && shown.reason !== 'unreachable' ? null : shown.message };
 }

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Injectable } from '@nestjs/common';
 import type { LookupFunction } from 'node:net';
 import { type AddressClass, classifyAddress, describeAddress, parseIpLiteral } from './address-policy';
@@ -6,7 +6,7 @@ import { type AddressClass, classifyAddress, describeAddress, parseIpLiteral } f
 /** The system resolver, behind an injectable so tests can make a name resolve anywhere. */
 @Injectable()
 export class HostResolver {
-  resolveAll(hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void {
+  resolveAll(hostname: string, options: Omit<LookupOptions, 'all'>, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void {
     dnsLookup(hostname, { ...options, all: true }, callback);
   }
 }
