@@ -52,7 +52,8 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
   };
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // studio.example: the name the ingest URL test opens the dashboard with (the Host allowlist).
+    api = await startTestApi({ PUBLIC_HOSTS: 'studio.example' });
     client = recordingClient(api.url);
     ({ owner, admin, alice, bob } = await setUpTeam(client, { admin: 'admin', alice: 'member', bob: 'member' }));
     secrets = api.app.get(Secrets);
@@ -206,6 +207,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
         url: 'rtmps://a.rtmps.youtube.com/live2',
         streamKeyMasked: `••••••••${youtubeKey.slice(-4)}`,
         enabled: true,
+        warnings: [],
         createdAt: ISO,
         updatedAt: ISO,
       });
