@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyButton } from '@/components/copy-button';
 import { TextField } from '@/components/text-field';
-import { alertBox, card, input, primaryButton, secondaryButton, subtleText } from '@/components/ui';
+import { alertBox, card, input, primaryButton, secondaryButton, select, subtleText } from '@/components/ui';
 import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
 
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -23,7 +23,13 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
     event.preventDefault();
     const form = event.currentTarget;
     setFormError(null);
-    const parsed = createApiTokenSchema.safeParse({ name: String(new FormData(form).get('name') ?? '') });
+    const data = new FormData(form);
+    const days = String(data.get('expiresInDays') ?? '');
+    const parsed = createApiTokenSchema.safeParse({
+      name: String(data.get('name') ?? ''),
+      scope: String(data.get('scope') ?? 'read-write'),
+      ...(days === '' ? {} : { expiresInDays: Number(days) }),
+    });
     if (!parsed.success) {
       setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
       return;
@@ -33,7 +39,7 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
     try {
       const token = await apiRequest('/api/tokens', { method: 'POST', json: parsed.data, schema: createdApiTokenSchema });
       setCreated(token);
-      setTokens((list) => [{ id: token.id, name: token.name, createdAt: token.createdAt, lastUsedAt: null }, ...list]);
+      setTokens((list) => [{ id: token.id, name: token.name, scope: token.scope, createdAt: token.createdAt, lastUsedAt: null, expiresAt: token.expiresAt }, ...list]);
       form.reset();
     } catch (error) {
       if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) setErrors(error.fieldErrors);
@@ -48,7 +54,7 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
       <h2 id="tokens-title" className="text-base font-semibold">
         Personal API tokens
       </h2>
-      <p className={`mt-1 ${subtleText}`}>For scripts and integrations: send as <code>Authorization: Bearer …</code>. A token can do what you can.</p>
+      <p className={`mt-1 ${subtleText}`}>For scripts and integrations: send as <code>Authorization: Bearer …</code>. A read-write token can do what you can (except create tokens or change your password); a read-only token can only read. Changing your password revokes them all.</p>
 
       {created ? (
         <div role="status" className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-800 dark:bg-amber-950">
@@ -66,6 +72,27 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
       <form noValidate onSubmit={onSubmit} className="mt-4 flex flex-col gap-3 sm:flex-row sm:items-start" aria-label="Create API token">
         <div className="flex-1">
           <TextField name="name" label="Token name" placeholder="Stream deck" error={errors['name']} maxLength={100} />
+        </div>
+        <div className="space-y-1.5">
+          <label htmlFor="token-scope" className="block text-sm font-medium">
+            Access
+          </label>
+          <select id="token-scope" name="scope" className={select} defaultValue="read-write">
+            <option value="read-write">Read and write</option>
+            <option value="read-only">Read only</option>
+          </select>
+        </div>
+        <div className="space-y-1.5">
+          <label htmlFor="token-expiry" className="block text-sm font-medium">
+            Expires
+          </label>
+          <select id="token-expiry" name="expiresInDays" className={select} defaultValue="90">
+            <option value="7">In 7 days</option>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+            <option value="">Never</option>
+          </select>
         </div>
         <button type="submit" className={`${primaryButton} sm:mt-7`} disabled={pending}>
           {pending ? 'Creating…' : 'Create token'}
@@ -86,7 +113,8 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
               <div className="min-w-0 flex-1">
                 <p className="truncate text-sm font-medium">{t.name}</p>
                 <p className={`text-xs ${subtleText}`}>
-                  Created {date.format(new Date(t.createdAt))} · {t.lastUsedAt ? `last used ${date.format(new Date(t.lastUsedAt))}` : 'never used'}
+                  {t.scope === 'read-only' ? 'Read only' : 'Read and write'} · created {date.format(new Date(t.createdAt))} ·{' '}
+                  {t.lastUsedAt ? `last used ${date.format(new Date(t.lastUsedAt))}` : 'never used'} · {t.expiresAt ? `expires ${date.format(new Date(t.expiresAt))}` : 'never expires'}
                 </p>
               </div>
               <button type="button" className={secondaryButton} onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
