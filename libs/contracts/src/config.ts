@@ -74,6 +74,10 @@ export const configSchema = z
     ),
     HTTP_HEADERS_TIMEOUT_S: seconds(10),
     HTTP_REQUEST_TIMEOUT_S: seconds(30),
+    LOGIN_FREE_FAILURES: wholeNumber(5, 1, 100),
+    LOGIN_MAX_DELAY_S: wholeNumber(900, 1, 86_400),
+    LOGIN_ADDRESS_FAILURES: wholeNumber(20, 1, 10_000),
+    EVENTS_RECHECK_S: seconds(2),
     ALLOW_PRIVATE_DESTINATIONS: flag,
     MAX_DESTINATIONS_PER_STREAM: wholeNumber(20, 1, 1000),
     DATA_DIR: z.string().trim().min(1).default('.data'),
@@ -111,6 +115,7 @@ export const configSchema = z
     if (cfg.HTTP_HEADERS_TIMEOUT_S > cfg.HTTP_REQUEST_TIMEOUT_S) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_S'], message: `must not exceed HTTP_REQUEST_TIMEOUT_S (${cfg.HTTP_REQUEST_TIMEOUT_S})` });
     }
+    if (cfg.EVENTS_RECHECK_S < 0.5 || cfg.EVENTS_RECHECK_S > 5) ctx.addIssue({ code: 'custom', path: ['EVENTS_RECHECK_S'], message: 'must be between 0.5 and 5 seconds' });
     for (const name of ['HTTP_HEADERS_TIMEOUT_S', 'HTTP_REQUEST_TIMEOUT_S'] as const) {
       if (cfg[name] <= 0) ctx.addIssue({ code: 'custom', path: [name], message: 'must be more than 0 seconds' });
     }
@@ -142,6 +147,10 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   PUBLIC_HOSTS: 'Host names the dashboard and API answer to, separated by commas (`fanout.example.com,*.lan.example`; `*` allows any). Other `Host` headers get 403 `HOST_NOT_ALLOWED`, so a DNS-rebinding page cannot reach the API (first-run setup included) through a name it controls. Default: this machine\'s host name and interface addresses; `localhost`, `127.0.0.1`, `[::1]` and `PUBLIC_HOST` are always allowed.',
   HTTP_HEADERS_TIMEOUT_S: 'Seconds a client has to send the request headers (API and dashboard). A slow-loris connection is closed after this.',
   HTTP_REQUEST_TIMEOUT_S: 'Seconds a client has to send a whole request, body included (API and dashboard); a trickled body is cut with 408. Bodies are at most 1 MiB, so 30 s is generous; responses (events streams) are not limited.',
+  LOGIN_FREE_FAILURES: 'Wrong passwords one address may try for one account before sign-in slows down. Then each failure doubles a delay (30 s, 1 min, 2 min...) up to `LOGIN_MAX_DELAY_S`; a success clears it. Never counted per account alone, so nobody can lock the owner out by typing wrong passwords for their email (OWASP Authentication Cheat Sheet).',
+  LOGIN_MAX_DELAY_S: 'The longest such delay, in seconds (default 15 minutes).',
+  LOGIN_ADDRESS_FAILURES: 'Failed sign-ins one address may make across all accounts in 15 minutes (password spraying), then 429 until the oldest leaves the window. Addresses are the real client, per `TRUST_PROXY`.',
+  EVENTS_RECHECK_S: 'How often a live events stream (SSE) re-checks its session or token and the viewer\'s access to the stream; it ends within this of a sign-out, revocation, demotion or deletion. 0.5 to 5 s; each check is one small query.',
   ALLOW_PRIVATE_DESTINATIONS: '`true` lets members\' destinations use private, loopback, link-local and metadata addresses too. Off by default: a member could otherwise make the server connect into its own network (SSRF). Streams of owners and admins may always use them (a LAN server), with a warning.',
   MAX_DESTINATIONS_PER_STREAM: 'Destinations one stream may have (each is one outbound connection while live). Default 20, far above what any platform mix needs; raise it for benchmarks.',
   DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',

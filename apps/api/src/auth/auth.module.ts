@@ -10,7 +10,9 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Credentials } from './credentials';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { CONFIG, type Config } from '../config/config';
+import { LOGIN_LIMITS } from './auth.constants';
+import { LOGIN_RATE_LIMITS, LoginRateLimiter, type LoginRateLimits } from './login-rate-limiter';
 import { RolesGuard } from './roles.guard';
 import { SecretTokens } from './secret-tokens';
 import { SessionService } from './session.service';
@@ -34,6 +36,16 @@ import { UsersRepository } from './users.repository';
     ApiTokensRepository,
     SessionService,
     ApiTokenService,
+    {
+      provide: LOGIN_RATE_LIMITS,
+      inject: [CONFIG],
+      useFactory: (config: Config): LoginRateLimits => ({
+        ...LOGIN_LIMITS,
+        pairFreeFailures: config.LOGIN_FREE_FAILURES,
+        maxDelayMs: config.LOGIN_MAX_DELAY_S * 1000,
+        address: { ...LOGIN_LIMITS.address, max: config.LOGIN_ADDRESS_FAILURES },
+      }),
+    },
     LoginRateLimiter,
     AuthService,
     { provide: APP_GUARD, useClass: AuthGuard },
