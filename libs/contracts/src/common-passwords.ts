@@ -10,7 +10,7 @@ export const COMMON_PASSWORDS: readonly string[] = [
   '1122334455', '1212121212', '1231231231', '1234512345', '1234554321', '5555555555', '1q2w3e4r5t',
   '1q2w3e4r5t6y', '1qaz2wsx3edc', '1qazxsw23edc', 'q1w2e3r4t5', 'q1w2e3r4t5y6', 'zaq12wsxcde3',
   'qwertyuiop', 'qwertyuiop1', 'qwertyuiop123', 'qwerty1234', 'qwerty12345', 'qwerty123456', 'qwertyqwerty',
-  'qwer1234qwer', 'asdfghjkl1', 'asdfghjkl;', 'asdfasdfasdf', 'zxcvbnm123', 'zxcvbnmasdf', '1qaz2wsx!',
+  'qwer1234qwer', 'asdfghjkl1', 'asdfghjkl;', 'asdfasdfasdf', 'zxcvbnm123', 'zxcvbnmasdf', '1qaz2wsx!@',
   'password12', 'password123', 'password1234', 'password12345', 'password123456', 'password!1',
   'password1!', 'password!!', 'passw0rd123', 'p@ssw0rd123', 'p@ssword123', 'p@$$w0rd123', 'passwordpassword',
   'mypassword', 'mypassword1', 'newpassword', 'newpassword1', 'changeme123', 'changemenow', 'letmein123',
