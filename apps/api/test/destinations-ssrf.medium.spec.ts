@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPageSchema, destinationSchema, destinationStateEventSchema, ingestSessionListSchema, streamDetailSchema, streamStatusSchema } from '@fanout/contracts';
-import { publish, RtmpServer, type RtmpPublisher } from '@fanout/rtmp';
+import { RtmpServer } from '@fanout/rtmp';
 import { Secrets } from '../src/crypto/secrets';
 import { PrismaService } from '../src/database/prisma.service';
 import { type Actor, setUpTeam } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
 import { recordingClient } from './support/http';
+import { startPublisher } from './support/publisher';
 import { waitUntil } from './support/media';
 import { openEventStream } from './support/sse';
 
@@ -37,22 +38,6 @@ async function countingListener(): Promise<{ server: Server; port: number; conne
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as { port: number }).port, connections: () => connections };
-}
-
-/** Publishes small keyframes at 10 fps so the ingest stays live. */
-async function startPublisher(url: string) {
-  const publisher: RtmpPublisher = await publish(url);
-  let ts = 0;
-  const timer = setInterval(() => {
-    publisher.sendVideo(ts, Buffer.concat([Buffer.from([0x17, 0x01, 0x00, 0x00, 0x00]), Buffer.alloc(200, 1)]));
-    ts += 100;
-  }, 100);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await publisher.close();
-    },
-  };
 }
 
 describe('destinations cannot reach private networks (SSRF), keys cannot be retargeted', () => {

@@ -1,28 +1,40 @@
 'use client';
 
-import { createApiTokenSchema, createdApiTokenSchema, toFieldErrors, type ApiToken, type CreatedApiToken } from '@fanout/contracts';
+import { createApiTokenSchema, createdApiTokenSchema, type ApiToken, type CreatedApiToken } from '@fanout/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyButton } from '@/components/copy-button';
 import { TextField } from '@/components/text-field';
-import { alertBox, card, input, primaryButton, secondaryButton, select, subtleText } from '@/components/ui';
-import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
+import { SelectField } from '@/components/select-field';
+import { alertBox, card, input, primaryButton, secondaryButton, subtleText } from '@/components/ui';
+import { apiRequest } from '@/lib/api';
+import { useApiForm } from '@/lib/use-api-form';
 
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+const SCOPES = [
+  { value: 'read-write', label: 'Read and write' },
+  { value: 'read-only', label: 'Read only' },
+];
+/** Days until the token expires; '' never. */
+const EXPIRIES = [
+  { value: '7', label: 'In 7 days' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In a year' },
+  { value: '', label: 'Never' },
+];
 
 /** Personal API tokens: create (the secret is shown once), list, revoke. */
 export function TokensClient({ initial }: { initial: ApiToken[] }) {
   const [tokens, setTokens] = useState(initial);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, formError, pending, submit } = useApiForm('Could not create the token.');
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    setFormError(null);
     const data = new FormData(form);
     const days = String(data.get('expiresInDays') ?? '');
     const parsed = createApiTokenSchema.safeParse({
@@ -30,23 +42,12 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
       scope: String(data.get('scope') ?? 'read-write'),
       ...(days === '' ? {} : { expiresInDays: Number(days) }),
     });
-    if (!parsed.success) {
-      setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
-      return;
-    }
-    setErrors({});
-    setPending(true);
-    try {
-      const token = await apiRequest('/api/tokens', { method: 'POST', json: parsed.data, schema: createdApiTokenSchema });
+    await submit(parsed, async (body) => {
+      const token = await apiRequest('/api/tokens', { method: 'POST', json: body, schema: createdApiTokenSchema });
       setCreated(token);
       setTokens((list) => [{ id: token.id, name: token.name, scope: token.scope, createdAt: token.createdAt, lastUsedAt: null, expiresAt: token.expiresAt }, ...list]);
       form.reset();
-    } catch (error) {
-      if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) setErrors(error.fieldErrors);
-      else setFormError(error instanceof Error ? error.message : 'Could not create the token.');
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -73,27 +74,8 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
         <div className="flex-1">
           <TextField name="name" label="Token name" placeholder="Stream deck" error={errors['name']} maxLength={100} />
         </div>
-        <div className="space-y-1.5">
-          <label htmlFor="token-scope" className="block text-sm font-medium">
-            Access
-          </label>
-          <select id="token-scope" name="scope" className={select} defaultValue="read-write">
-            <option value="read-write">Read and write</option>
-            <option value="read-only">Read only</option>
-          </select>
-        </div>
-        <div className="space-y-1.5">
-          <label htmlFor="token-expiry" className="block text-sm font-medium">
-            Expires
-          </label>
-          <select id="token-expiry" name="expiresInDays" className={select} defaultValue="90">
-            <option value="7">In 7 days</option>
-            <option value="30">In 30 days</option>
-            <option value="90">In 90 days</option>
-            <option value="365">In a year</option>
-            <option value="">Never</option>
-          </select>
-        </div>
+        <SelectField name="scope" label="Access" defaultValue="read-write" options={SCOPES} />
+        <SelectField name="expiresInDays" label="Expires" defaultValue="90" options={EXPIRIES} />
         <button type="submit" className={`${primaryButton} sm:mt-7`} disabled={pending}>
           {pending ? 'Creating…' : 'Create token'}
         </button>

@@ -1,11 +1,12 @@
 'use client';
 
-import { changePasswordSchema, toFieldErrors, type SessionInfo, type User } from '@fanout/contracts';
+import { changePasswordSchema, type SessionInfo, type User } from '@fanout/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TextField } from '@/components/text-field';
 import { alertBox, card, primaryButton, secondaryButton, subtleText } from '@/components/ui';
-import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
+import { apiRequest } from '@/lib/api';
+import { useApiForm } from '@/lib/use-api-form';
 
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -21,17 +22,14 @@ export function describeAgent(userAgent: string | null): string {
 /** Change your own password, and see and sign out your signed-in browsers. */
 export function AccountClient({ me, initialSessions }: { me: User; initialSessions: SessionInfo[] }) {
   const [sessions, setSessions] = useState(initialSessions);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { errors, setErrors, formError, pending, submit } = useApiForm('Could not change the password.');
   const [done, setDone] = useState(false);
-  const [pending, setPending] = useState(false);
   const [revoking, setRevoking] = useState<SessionInfo | null>(null);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    setFormError(null);
     setDone(false);
     const newPassword = String(data.get('newPassword') ?? '');
     if (newPassword !== String(data.get('confirmPassword') ?? '')) {
@@ -39,23 +37,12 @@ export function AccountClient({ me, initialSessions }: { me: User; initialSessio
       return;
     }
     const parsed = changePasswordSchema.safeParse({ currentPassword: String(data.get('currentPassword') ?? ''), newPassword });
-    if (!parsed.success) {
-      setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
-      return;
-    }
-    setErrors({});
-    setPending(true);
-    try {
-      await apiRequest('/api/auth/password', { method: 'POST', json: parsed.data });
+    await submit(parsed, async (body) => {
+      await apiRequest('/api/auth/password', { method: 'POST', json: body });
       form.reset();
       setDone(true);
       setSessions((list) => list.filter((s) => s.current));
-    } catch (error) {
-      if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) setErrors(error.fieldErrors);
-      else setFormError(error instanceof Error ? error.message : 'Could not change the password.');
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
