@@ -124,7 +124,7 @@ export const ROUTES: readonly RouteDoc[] = [
     tag: 'live',
     summary: 'Server-Sent Events: status, state, ingest.',
     description:
-      '`retry: 3000`, then `event: status` (StreamStatus) at once and every second while live (every 5 s idle); `event: state` (DestinationStateEvent) per destination change; `event: ingest` (IngestEvent) when the publisher goes live, leaves (grace) or the stream ends; a `: ping` comment every 15 s. The schema below is the union of the event payloads.',
+      '`retry: 3000`, then `event: status` (StreamStatus) at once and every second while live (every 5 s idle); `event: state` (DestinationStateEvent) per destination change; `event: ingest` (IngestEvent) when the publisher goes live, leaves (grace) or the stream ends; a `: ping` comment every 15 s. The server ends the stream within `EVENTS_RECHECK_S` (default 2 s) once the session or token is revoked, the user deleted, or the stream no longer theirs to see. Members see `unreachable` for every connection failure. The schema below is the union of the event payloads.',
     auth: 'user',
     status: 200,
     contentType: 'text/event-stream',
