@@ -5,7 +5,7 @@
  *   2. build whatever is not built yet (Nx caches what is);
  *   3. start the API (which starts the embedded PostgreSQL when DATABASE_URL is unset,
  *      applies migrations and opens the RTMP ingest), wait until it is healthy;
- *   4. start the dashboard, which proxies /api/* to the API;
+ *   4. start the dashboard (Next behind apps/web/server), which proxies /api/* to the API;
  *   5. print the dashboard URL and the OBS ingest URL.
  *
  * Ctrl-C (SIGINT) or SIGTERM stops the dashboard, then the API, which stops its database.
@@ -137,8 +137,8 @@ async function main() {
   const api = run('The API', [join(root, 'apps/api/dist/main.js')], root);
   await waitForHealth(`http://127.0.0.1:${config.API_PORT}/api/health`, api, 120_000);
   if (stopping) return;
-  const next = packageBin('next');
-  run('The dashboard', [next, 'start', '--port', String(config.WEB_PORT), '--hostname', config.HOST], join(root, 'apps/web'));
+  // Next behind our own server (apps/web/server): forwarding headers, Host allowlist, security headers, timeouts.
+  run('The dashboard', [join(root, 'apps/web/dist/server/main.js')], join(root, 'apps/web'));
 
   const host = config.PUBLIC_HOST ?? (config.HOST === '0.0.0.0' ? hostname() : config.HOST);
   const local = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;

@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { IngestService } from './ingest/ingest.service';
 import { DestinationSpecs } from './ingest/destination-specs';
+import { HostResolver } from './net/destination-lookup';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/decorators';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
@@ -60,7 +61,7 @@ export class AppModule {
       module: AppModule,
       imports: [RuntimeModule.register(runtime), AuthModule],
       controllers: [HealthController, ...CONTROL_PLANE_CONTROLLERS, ...(options.controllers ?? [])],
-      providers: [HealthService, IngestService, DestinationSpecs, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS],
+      providers: [HealthService, IngestService, DestinationSpecs, HostResolver, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS],
     };
   }
 }

@@ -1,7 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
-import { AuditRepository } from './audit/audit.repository';
-import { AuditService } from './audit/audit.service';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsRepository } from './destinations/destinations.repository';
 import { DestinationsService } from './destinations/destinations.service';
@@ -23,8 +21,6 @@ import { LIVE_CONTROLLERS, LIVE_PROVIDERS } from './live/live.providers';
 export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS];
 
 export const CONTROL_PLANE_PROVIDERS: Provider[] = [
-  AuditRepository,
-  AuditService,
   StreamKeys,
   StreamsRepository,
   StreamsService,

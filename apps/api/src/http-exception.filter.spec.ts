@@ -21,6 +21,8 @@ describe('statusOf', () => {
       EMAIL_TAKEN: 409,
       LAST_OWNER: 409,
       CANNOT_DELETE_SELF: 409,
+      LIMIT_REACHED: 409,
+      HOST_NOT_ALLOWED: 403,
       PAYLOAD_TOO_LARGE: 413,
       UNSUPPORTED_MEDIA_TYPE: 415,
       RATE_LIMITED: 429,

@@ -16,6 +16,7 @@ export function statusOf(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'CSRF_ORIGIN_MISMATCH':
+    case 'HOST_NOT_ALLOWED':
       return 403;
     case 'NOT_FOUND':
       return 404;
@@ -24,6 +25,7 @@ export function statusOf(code: ErrorCode): number {
     case 'EMAIL_TAKEN':
     case 'LAST_OWNER':
     case 'CANNOT_DELETE_SELF':
+    case 'LIMIT_REACHED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

@@ -13,6 +13,8 @@ import { bootstrapOwner } from './auth/bootstrap-owner';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { IngestService } from './ingest/ingest.service';
 import { assertPortFree, assertWritableDir, listenError } from './startup/preflight';
+import { trustProxySetting } from '@fanout/contracts';
+import { httpServerTimeouts, installHttpEdge } from './http-edge';
 
 export interface RunningApi {
   app: NestFastifyApplication;
@@ -24,17 +26,18 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** `TRUST_PROXY` in Fastify's terms: false, a hop count, or a list of addresses/CIDRs/`loopback`. */
-export function trustProxySetting(value: string): boolean | number | string[] {
-  if (value === 'none') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((part) => part.trim()).filter(Boolean);
-}
+export { trustProxySetting };
 
 /** Build the Nest application on Fastify for a prepared runtime (used by main.ts and tests). */
 export async function createApp(runtime: Runtime, options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
   const http = runtime.logger.child({ component: 'http' });
-  const adapter = new FastifyAdapter({ loggerInstance: http, logController: new LogController({ disableRequestLogging: true }), trustProxy: trustProxySetting(runtime.config.TRUST_PROXY), bodyLimit: 1_048_576 });
+  const adapter = new FastifyAdapter({
+    loggerInstance: http,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: trustProxySetting(runtime.config.TRUST_PROXY),
+    bodyLimit: 1_048_576,
+    ...httpServerTimeouts(runtime.config),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, options), adapter, {
     logger: new NestPinoLogger(runtime.logger.child({ component: 'nest' })),
     bufferLogs: false,
@@ -43,6 +46,7 @@ export async function createApp(runtime: Runtime, options: AppModuleOptions = {}
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter(http));
   const fastify = app.getHttpAdapter().getInstance();
+  installHttpEdge(fastify, runtime.config, http);
   // JSON only (Fastify's own parser, bounded by bodyLimit): no form or text bodies, so a
   // cross-site HTML form cannot post anything our routes would parse. Errors before routing
   // (bad JSON, too large, other content types) reach HttpExceptionFilter through Nest.

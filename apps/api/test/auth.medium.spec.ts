@@ -175,21 +175,26 @@ describe('authentication API', () => {
   });
 
   describe('login rate limiting', () => {
-    it('refuses the sixth failure for an account within 15 minutes with 429 and Retry-After', async () => {
+    it('refuses the sixth failure for an account from one address with 429, Retry-After and a delay that starts at 30 s', async () => {
       const email = 'target@example.com';
-      for (let i = 0; i < 5; i++) expect((await login(email, WRONG_PASSWORD)).status).toBe(401);
-      const limited = await login(email, WRONG_PASSWORD);
+      const headers = from();
+      for (let i = 0; i < 5; i++) expect((await login(email, WRONG_PASSWORD, headers)).status).toBe(401);
+      const limited = await login(email, WRONG_PASSWORD, headers);
       expect(limited.status).toBe(429);
       const retryAfter = Number(limited.headers.get('retry-after'));
-      expect(retryAfter).toBeGreaterThan(890);
-      expect(retryAfter).toBeLessThanOrEqual(900);
+      expect(retryAfter).toBeGreaterThan(28);
+      expect(retryAfter).toBeLessThanOrEqual(30);
       expect(limited.body).toEqual({ code: 'RATE_LIMITED', message: 'Too many sign-in attempts. Try again later.', retryAfterS: retryAfter });
     });
 
-    it('keeps refusing a limited account even with the right password', async () => {
+    it("never lets failures from other addresses lock the account's owner out of theirs", async () => {
       await prisma.client.user.create({ data: { email: 'locked@example.com', passwordHash: await api.app.get(PasswordHasher).hash(MEMBER.password), role: 'member' } });
-      for (let i = 0; i < 5; i++) await login('locked@example.com', WRONG_PASSWORD);
-      expect((await login('locked@example.com', MEMBER.password)).status).toBe(429);
+      const attackers = [from(), from(), from()];
+      for (const headers of attackers) for (let i = 0; i < 6; i++) await login('locked@example.com', WRONG_PASSWORD, headers);
+      // Each attacker address is throttled, even with the right password...
+      expect((await login('locked@example.com', MEMBER.password, attackers[0])).status).toBe(429);
+      // ...while the owner of the account signs in from their own address.
+      expect((await login('locked@example.com', MEMBER.password)).status).toBe(200);
     });
 
     it('resets the account count after a successful sign-in', async () => {
@@ -267,7 +272,7 @@ describe('authentication API', () => {
       expect(res.status).toBe(201);
       created = createdApiTokenSchema.parse(res.body);
       apiTokens.push(created.token);
-      expect(Object.keys(res.body as object).sort()).toEqual(['createdAt', 'id', 'name', 'token']);
+      expect(Object.keys(res.body as object).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'name', 'scope', 'token']);
       expect(created.name).toBe('CI deploy');
       expect(created.token).toMatch(/^fo_pat_[A-Za-z0-9_-]{43}$/);
       const row = await prisma.client.apiToken.findUniqueOrThrow({ where: { id: created.id }, omit: { tokenHash: false } });
@@ -278,8 +283,8 @@ describe('authentication API', () => {
       const res = await request('GET', '/api/tokens', { cookie: ownerCookie });
       expect(res.status).toBe(200);
       const list = apiTokenSchema.array().parse(res.body);
-      expect(list[0]).toEqual({ id: created.id, name: 'CI deploy', createdAt: created.createdAt, lastUsedAt: null });
-      for (const entry of res.body as object[]) expect(Object.keys(entry).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name']);
+      expect(list[0]).toEqual({ id: created.id, name: 'CI deploy', scope: 'read-write', createdAt: created.createdAt, lastUsedAt: null, expiresAt: null });
+      for (const entry of res.body as object[]) expect(Object.keys(entry).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'scope']);
       expect(res.text).not.toContain('fo_pat_');
     });
 
@@ -287,9 +292,8 @@ describe('authentication API', () => {
       const me = await request('GET', '/api/auth/me', { bearer: created.token });
       expect(me.status).toBe(200);
       expect(me.body).toEqual(owner);
-      const post = await request('POST', '/api/tokens', { bearer: created.token, json: { name: 'made by a token' } });
+      const post = await request('POST', '/api/streams', { bearer: created.token, json: { name: 'made by a token' } });
       expect(post.status).toBe(201);
-      apiTokens.push(createdApiTokenSchema.parse(post.body).token);
       const row = await prisma.client.apiToken.findUniqueOrThrow({ where: { id: created.id }, omit: { tokenHash: false } });
       expect(row.lastUsedAt).not.toBeNull();
     });
@@ -303,11 +307,17 @@ describe('authentication API', () => {
       expect(basic.body).toEqual({ code: 'UNAUTHENTICATED', message: 'The API token is not valid.' });
     });
 
+    it('refuses to let a token create a token', async () => {
+      const res = await request('POST', '/api/tokens', { bearer: created.token, json: { name: 'made by a token' } });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ code: 'FORBIDDEN', message: 'Create API tokens from a signed-in session, not with a token.' });
+    });
+
     it('validates the name', async () => {
-      const res = await request('POST', '/api/tokens', { bearer: created.token, json: { name: '   ' } });
+      const res = await request('POST', '/api/tokens', { cookie: ownerCookie, sameOrigin: true, json: { name: '   ' } });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ code: 'VALIDATION_FAILED', message: 'Some fields are not valid.', errors: [{ path: 'name', message: 'Give the token a name' }] });
-      const extra = await request('POST', '/api/tokens', { bearer: created.token, json: { name: 'x', scopes: ['all'] } });
+      const extra = await request('POST', '/api/tokens', { cookie: ownerCookie, sameOrigin: true, json: { name: 'x', scopes: ['all'] } });
       expect(extra.status).toBe(400);
       expect((extra.body as { errors: unknown[] }).errors).toEqual([{ path: '(body)', message: 'Unrecognized key: "scopes"' }]);
     });

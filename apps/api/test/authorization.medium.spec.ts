@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createdApiTokenSchema, destinationSchema, streamDetailSchema, userSchema } from '@fanout/contracts';
-import { type Actor, setUpTeam } from './support/actors';
+import { createdApiTokenSchema, destinationSchema, sessionInfoSchema, streamDetailSchema, userSchema } from '@fanout/contracts';
+import { type Actor, setUpTeam, signIn } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
 import { type Exchange, recordingClient } from './support/http';
 
@@ -8,7 +8,8 @@ import { type Exchange, recordingClient } from './support/http';
  * Who may call what. "member" owns the resources under test; "stranger" is another member.
  * Owners and admins manage every stream (and its destinations) and the accounts; members
  * manage only their own streams; a stream or destination that is not yours is 404, never
- * 403, so its id reveals nothing. Tokens are strictly personal, even for owners.
+ * 403, so its id reveals nothing. Tokens are personal; owners and admins may list and revoke
+ * anyone's through /api/users/:id/tokens. Sessions and passwords are each user's own.
  */
 type Who = 'owner' | 'admin' | 'member' | 'stranger' | 'anonymous';
 const WHO: Who[] = ['owner', 'admin', 'member', 'stranger', 'anonymous'];
@@ -19,6 +20,10 @@ interface Fixture {
   destinationId: string;
   userId: string;
   tokenId: string;
+  /** A token of "member" (for the staff routes), and one of member's sessions. */
+  memberId: string;
+  memberTokenId: string;
+  sessionId: string;
 }
 
 interface Route {
@@ -29,6 +34,8 @@ interface Route {
   body?: () => unknown;
   /** A response that never ends (Server-Sent Events): read the status, then hang up. */
   stream?: true;
+  /** The body is the caller's own password change to the same password. */
+  samePassword?: true;
   expected: Record<Who, number>;
 }
 
@@ -71,6 +78,12 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/tokens', expected: everyone(200) },
   { method: 'POST', path: '/api/tokens', body: () => ({ name: `T${next()}` }), expected: everyone(201) },
   { method: 'DELETE', path: '/api/tokens/:tokenId', needs: ['tokenId'], expected: personal(204) },
+  { method: 'GET', path: '/api/users/:memberId/tokens', needs: ['memberId'], expected: staffOnly(200) },
+  { method: 'DELETE', path: '/api/users/:memberId/tokens/:memberTokenId', needs: ['memberId', 'memberTokenId'], expected: staffOnly(204) },
+  { method: 'GET', path: '/api/auth/sessions', expected: everyone(200) },
+  { method: 'DELETE', path: '/api/auth/sessions/:sessionId', needs: ['sessionId'], expected: personal(204) },
+  // Each caller changes its own password to the one it already has, so later rows still sign in.
+  { method: 'POST', path: '/api/auth/password', body: undefined, samePassword: true, expected: everyone(204) },
 ];
 
 describe('authorization matrix', () => {
@@ -91,8 +104,15 @@ describe('authorization matrix', () => {
     if (needs.includes('userId')) {
       made.userId = userSchema.parse((await team.owner.call('POST', '/api/users', { email: `target${next()}@example.com`, password: 'target password 1', role: 'member' })).body).id;
     }
-    if (needs.includes('tokenId')) {
-      made.tokenId = createdApiTokenSchema.parse((await team.member.call('POST', '/api/tokens', { name: `T${next()}` })).body).id;
+    if (needs.includes('tokenId') || needs.includes('memberTokenId')) {
+      made.tokenId = made.memberTokenId = createdApiTokenSchema.parse((await team.member.call('POST', '/api/tokens', { name: `T${next()}` })).body).id;
+    }
+    if (needs.includes('memberId')) made.memberId = team.member.user.id;
+    if (needs.includes('sessionId')) {
+      // A second sign-in of "member", so revoking it leaves the suite's own session alive.
+      const extra = await signIn(client, team.member.user.email, team.member.password);
+      const sessions = sessionInfoSchema.array().parse((await extra.call('GET', '/api/auth/sessions')).body);
+      made.sessionId = sessions.find((s) => s.current)!.id;
     }
     return made;
   }
@@ -100,7 +120,7 @@ describe('authorization matrix', () => {
   async function call(who: Who, route: Route): Promise<Exchange> {
     const ids = await fixture(route.needs ?? []);
     const path = route.path.replace(/:(\w+)/g, (_, name: keyof Fixture) => ids[name]!);
-    const body = route.body?.();
+    const body = route.samePassword ? (who === 'anonymous' ? { currentPassword: 'x', newPassword: 'x' } : { currentPassword: team[who].password, newPassword: team[who].password }) : route.body?.();
     if (route.stream) {
       const controller = new AbortController();
       const res = await fetch(`${api.url}${path}`, { headers: who === 'anonymous' ? {} : { cookie: team[who].cookie }, signal: controller.signal });
@@ -127,8 +147,8 @@ describe('authorization matrix', () => {
       .map((line) => JSON.parse(line) as { context?: string; msg?: string })
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
-      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens)/.test(r));
-    expect(mapped).toHaveLength(23);
+      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|auth\/(sessions|password))/.test(r));
+    expect(mapped).toHaveLength(28);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 

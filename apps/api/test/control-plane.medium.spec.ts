@@ -52,7 +52,8 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
   };
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // studio.example: the name the ingest URL test opens the dashboard with (the Host allowlist).
+    api = await startTestApi({ PUBLIC_HOSTS: 'studio.example' });
     client = recordingClient(api.url);
     ({ owner, admin, alice, bob } = await setUpTeam(client, { admin: 'admin', alice: 'member', bob: 'member' }));
     secrets = api.app.get(Secrets);
@@ -206,6 +207,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
         url: 'rtmps://a.rtmps.youtube.com/live2',
         streamKeyMasked: `••••••••${youtubeKey.slice(-4)}`,
         enabled: true,
+        warnings: [],
         createdAt: ISO,
         updatedAt: ISO,
       });
@@ -285,7 +287,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
     it('reads a destination added to a stream deleted meanwhile as "no such stream" (foreign key)', async () => {
       const repository = api.app.get(DestinationsRepository);
       const data = { streamId: '00000000-0000-4000-8000-000000000000', name: 'Late', platform: 'twitch', url: 'rtmp://live.twitch.tv/app', keyCiphertext: 'v1.a.b.c', enabled: true };
-      expect(await repository.create(data)).toBeNull();
+      expect(await repository.create(data, 20)).toBeNull();
     });
 
     it('deletes a destination (204) and applies it live', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdApiTokenSchema, ingestEventSchema, ingestSessionListSchema, metricsSeriesSchema, streamDetailSchema, streamStatusSchema, destinationStateEventSchema, type StreamStatus } from '@fanout/contracts';
-import { publish, RtmpServer, type RtmpPublisher } from '@fanout/rtmp';
+import { RtmpServer } from '@fanout/rtmp';
 import { PrismaService } from '../src/database/prisma.service';
 import { IngestService } from '../src/ingest/ingest.service';
 import { LiveEventHub } from '../src/live/live-event-hub';
@@ -11,6 +11,7 @@ import { MetricsMaintenance } from '../src/metrics/metrics-maintenance';
 import { startTestApi, type TestApi } from './support/api';
 import { type Actor, setUpTeam } from './support/actors';
 import { recordingClient } from './support/http';
+import { startPublisher } from './support/publisher';
 import { waitUntil } from './support/media';
 import { capturedLogger } from './support/logs';
 import { FakeClock } from './support/strict-fake';
@@ -30,23 +31,6 @@ async function startSink() {
   });
   const { port } = await server.listen(0, '127.0.0.1');
   return { server, port, videoMessages: () => videoMessages };
-}
-
-/** Our RTMP client publishing small AVC keyframes at 10 fps, so the ingest stays live. */
-async function startPublisher(url: string) {
-  const publisher: RtmpPublisher = await publish(url);
-  let ts = 0;
-  const timer = setInterval(() => {
-    publisher.sendVideo(ts, Buffer.concat([Buffer.from([0x17, 0x01, 0x00, 0x00, 0x00]), Buffer.alloc(400, ts % 251)]));
-    ts += 100;
-  }, 100);
-  return {
-    publisher,
-    async stop() {
-      clearInterval(timer);
-      await publisher.close();
-    },
-  };
 }
 
 describe('live status, events, history and metrics', () => {

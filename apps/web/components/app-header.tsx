@@ -22,9 +22,9 @@ export function AppHeader({ user }: { user: User | null }) {
               <NavLink href="/settings">Settings</NavLink>
             </nav>
             <div className="ml-auto flex items-center gap-3">
-              <span className="hidden truncate text-sm text-zinc-600 sm:inline dark:text-zinc-400" title={`Signed in as ${user.email}`}>
+              <Link href="/settings/account" className="hidden truncate rounded-md text-sm text-zinc-600 hover:text-zinc-900 sm:inline dark:text-zinc-400 dark:hover:text-zinc-100" title={`Signed in as ${user.email}: your account`}>
                 {user.email}
-              </span>
+              </Link>
               <SignOutButton />
             </div>
           </>

@@ -1,3 +1,4 @@
+import { SECURITY_HEADER_NAMES } from '@fanout/contracts';
 import { apiOrigin } from './env';
 
 /** Headers that describe one hop, not the message; never forwarded (RFC 9110 §7.6.1). */
@@ -28,7 +29,8 @@ function requestHeadersFor(request: Request, target: URL): Headers {
   });
   // Loopback: compression buys nothing and would have to be undone for streaming.
   out.set('accept-encoding', 'identity');
-  // `next start` already fills these in from the socket; keep them for direct callers too.
+  // The dashboard's server (server/web-server.ts) has written these from the socket and
+  // TRUST_PROXY, over anything the browser sent; the fallbacks are for direct callers (tests).
   const incoming = new URL(request.url);
   if (!out.has('x-forwarded-host')) out.set('x-forwarded-host', request.headers.get('host') ?? incoming.host);
   if (!out.has('x-forwarded-proto')) out.set('x-forwarded-proto', incoming.protocol.replace(':', ''));
@@ -40,8 +42,9 @@ function responseHeadersFor(upstream: Response): Headers {
   const out = new Headers();
   const skip = hopByHop(upstream.headers);
   upstream.headers.forEach((value, name) => {
-    // Set-Cookie is added below, one header per cookie (forEach would join them).
-    if (skip.has(name) || name === 'set-cookie') return;
+    // Set-Cookie is added below, one header per cookie (forEach would join them). The
+    // dashboard's server sets the security headers itself, once, on every response.
+    if (skip.has(name) || name === 'set-cookie' || SECURITY_HEADER_NAMES.includes(name)) return;
     out.set(name, value);
   });
   for (const cookie of upstream.headers.getSetCookie()) out.append('set-cookie', cookie);

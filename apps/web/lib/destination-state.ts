@@ -10,6 +10,7 @@ export const FAILURE_REASON_TEXT: Record<FailureReason, string> = {
   stalled: 'Stalled: the destination stopped reading',
   'closed-by-peer': 'Closed by the platform',
   protocol: 'Protocol error',
+  unreachable: 'Could not connect',
 };
 
 export function describeFailure(reason: FailureReason | null | undefined): string | null {

@@ -70,6 +70,7 @@ export function destination(overrides: Partial<Destination> = {}): Destination {
     url: 'rtmps://a.rtmps.youtube.com/live2',
     streamKeyMasked: '••••••••1a2b',
     enabled: true,
+    warnings: [],
     createdAt: '2026-11-21T20:00:00.000Z',
     updatedAt: '2026-11-21T20:00:00.000Z',
     ...overrides,

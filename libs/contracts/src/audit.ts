@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every mutation the audit log records, as `<target>.<verb>`. */
+/** Every mutation and sign-in event the audit log records, as `<target>.<verb>`. */
 export const auditActionSchema = z.enum([
   'stream.create',
   'stream.update',
@@ -12,10 +12,18 @@ export const auditActionSchema = z.enum([
   'user.create',
   'user.update',
   'user.delete',
+  'user.password-change',
+  'auth.setup',
+  'auth.login',
+  'auth.login-failed',
+  'auth.logout',
+  'session.revoke',
+  'token.create',
+  'token.revoke',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
-export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user']);
+export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token']);
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
 
 /** `GET /api/audit?cursor&limit` (owner/admin): newest first. */

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { passwordSchema } from './password-policy';
 
 export const roleSchema = z.enum(['owner', 'admin', 'member']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const emailSchema = z.email('Enter a valid email address').max(254).transform((v) => v.toLowerCase());
-export const passwordSchema = z
-  .string()
-  .min(10, 'Use at least 10 characters')
-  .max(256, 'Use at most 256 characters');
+export { passwordSchema } from './password-policy';
 
 export const loginSchema = z.strictObject({
   email: emailSchema,
@@ -33,3 +31,23 @@ export type User = z.infer<typeof userSchema>;
 /** `GET /api/auth/state`: what the sign-in page needs before anyone is signed in. */
 export const authStateSchema = z.object({ setupRequired: z.boolean() });
 export type AuthState = z.infer<typeof authStateSchema>;
+
+/** `POST /api/auth/password`: the signed-in user changes their own password. */
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1, 'Enter your current password').max(256),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
+
+/** One entry of `GET /api/auth/sessions`: a signed-in browser of the current user. */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  /** The session this request came with. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordSchema } from './password-policy';
 
 /** A TCP port given as an environment string: digits only, 1-65535. */
 const port = (fallback: number) =>
@@ -17,6 +18,20 @@ const seconds = (fallback: number) =>
     .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds, e.g. 10')
     .transform(Number)
     .default(fallback);
+
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`))
+    .default(fallback);
+
+const flag = z
+  .enum(['true', 'false', '1', '0'], 'must be true or false')
+  .transform((v) => v === 'true' || v === '1')
+  .default(false);
 
 const optionalText = z
   .string()
@@ -51,10 +66,24 @@ export const configSchema = z
       .trim()
       .regex(/^(loopback|none|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be loopback, none, a hop count, or addresses/CIDRs separated by commas')
       .default('loopback'),
+    PUBLIC_HOSTS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.*:[\]%_-]+(\s*,\s*[A-Za-z0-9.*:[\]%_-]+)*$/, 'must be host names or addresses separated by commas')
+        .optional(),
+    ),
+    HTTP_HEADERS_TIMEOUT_S: seconds(10),
+    HTTP_REQUEST_TIMEOUT_S: seconds(30),
+    LOGIN_FREE_FAILURES: wholeNumber(5, 1, 100),
+    LOGIN_MAX_DELAY_S: wholeNumber(900, 1, 86_400),
+    LOGIN_ADDRESS_FAILURES: wholeNumber(20, 1, 10_000),
+    EVENTS_RECHECK_S: seconds(2),
+    ALLOW_PRIVATE_DESTINATIONS: flag,
+    MAX_DESTINATIONS_PER_STREAM: wholeNumber(20, 1, 1000),
     DATA_DIR: z.string().trim().min(1).default('.data'),
     EMBEDDED_PG_PORT: port(54329),
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
-    ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
+    ADMIN_PASSWORD: optionalText.pipe(passwordSchema.optional()),
     SECRET_KEY: optionalText.pipe(
       z
         .string()
@@ -83,6 +112,13 @@ export const configSchema = z
         message: 'RTMPS_CERT_FILE and RTMPS_KEY_FILE must be set together',
       });
     }
+    if (cfg.HTTP_HEADERS_TIMEOUT_S > cfg.HTTP_REQUEST_TIMEOUT_S) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_S'], message: `must not exceed HTTP_REQUEST_TIMEOUT_S (${cfg.HTTP_REQUEST_TIMEOUT_S})` });
+    }
+    if (cfg.EVENTS_RECHECK_S < 0.5 || cfg.EVENTS_RECHECK_S > 5) ctx.addIssue({ code: 'custom', path: ['EVENTS_RECHECK_S'], message: 'must be between 0.5 and 5 seconds' });
+    for (const name of ['HTTP_HEADERS_TIMEOUT_S', 'HTTP_REQUEST_TIMEOUT_S'] as const) {
+      if (cfg[name] <= 0) ctx.addIssue({ code: 'custom', path: [name], message: 'must be more than 0 seconds' });
+    }
     const ports = { API_PORT: cfg.API_PORT, WEB_PORT: cfg.WEB_PORT, RTMP_PORT: cfg.RTMP_PORT };
     const seen = new Map<number, string>();
     for (const [name, value] of Object.entries(ports)) {
@@ -107,11 +143,20 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   RTMPS_CERT_FILE: 'PEM certificate for the RTMPS ingest listener (with `RTMPS_KEY_FILE`).',
   RTMPS_KEY_FILE: 'PEM private key for the RTMPS ingest listener.',
   DATABASE_URL: 'PostgreSQL URL. Unset: an embedded PostgreSQL is started with its data in `DATA_DIR/postgres`.',
-  TRUST_PROXY: 'Which proxies may set `X-Forwarded-For`/`-Proto` (client address for rate limits, https for `Secure` cookies): `loopback`, `none`, a hop count, or addresses/CIDRs such as `172.16.0.0/12` for the dashboard container.',
+  TRUST_PROXY: 'Which proxies may set `X-Forwarded-For`/`-Proto`/`-Host` (client address for rate limits and the audit log, https for `Secure` cookies and HSTS), for the API and the dashboard server alike: `loopback`, `none`, a hop count, or addresses/CIDRs such as `172.16.0.0/12` for the dashboard container. The dashboard overwrites these headers with what it saw itself before proxying `/api`, so a browser cannot choose its own address.',
+  PUBLIC_HOSTS: 'Host names the dashboard and API answer to, separated by commas (`fanout.example.com,*.lan.example`; `*` allows any). Other `Host` headers get 403 `HOST_NOT_ALLOWED`, so a DNS-rebinding page cannot reach the API (first-run setup included) through a name it controls. Default: this machine\'s host name and interface addresses; `localhost`, `127.0.0.1`, `[::1]` and `PUBLIC_HOST` are always allowed.',
+  HTTP_HEADERS_TIMEOUT_S: 'Seconds a client has to send the request headers (API and dashboard). A slow-loris connection is closed after this.',
+  HTTP_REQUEST_TIMEOUT_S: 'Seconds a client has to send a whole request, body included (API and dashboard); a trickled body is cut with 408. Bodies are at most 1 MiB, so 30 s is generous; responses (events streams) are not limited.',
+  LOGIN_FREE_FAILURES: 'Wrong passwords one address may try for one account before sign-in slows down. Then each failure doubles a delay (30 s, 1 min, 2 min...) up to `LOGIN_MAX_DELAY_S`; a success clears it. Never counted per account alone, so nobody can lock the owner out by typing wrong passwords for their email (OWASP Authentication Cheat Sheet).',
+  LOGIN_MAX_DELAY_S: 'The longest such delay, in seconds (default 15 minutes).',
+  LOGIN_ADDRESS_FAILURES: 'Failed sign-ins one address may make across all accounts in 15 minutes (password spraying), then 429 until the oldest leaves the window. Addresses are the real client, per `TRUST_PROXY`.',
+  EVENTS_RECHECK_S: 'How often a live events stream (SSE) re-checks its session or token and the viewer\'s access to the stream; it ends within this of a sign-out, revocation, demotion or deletion. 0.5 to 5 s; each check is one small query.',
+  ALLOW_PRIVATE_DESTINATIONS: '`true` lets members\' destinations use private, loopback, link-local and metadata addresses too. Off by default: a member could otherwise make the server connect into its own network (SSRF). Streams of owners and admins may always use them (a LAN server), with a warning.',
+  MAX_DESTINATIONS_PER_STREAM: 'Destinations one stream may have (each is one outbound connection while live). Default 20, far above what any platform mix needs; raise it for benchmarks.',
   DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',
   EMBEDDED_PG_PORT: 'Loopback port of the embedded PostgreSQL.',
   ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',
-  ADMIN_PASSWORD: 'Password of that first owner (at least 10 characters).',
+  ADMIN_PASSWORD: 'Password of that first owner: the same policy as the dashboard (at least 10 characters, not only spaces, not a common password).',
   SECRET_KEY: '64 hex characters that encrypt destination keys at rest. Unset: generated once into `DATA_DIR/secret.key`.',
   INGEST_GRACE_S: 'Seconds destinations stay connected after the publisher drops, waiting for it to return.',
   LOG_LEVEL: '`fatal` `error` `warn` `info` `debug` `trace` or `silent`.',
@@ -145,4 +190,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     message: issue.message,
   }));
   throw new ConfigError(problems);
+}
+
+/** `TRUST_PROXY` as Fastify and proxy-addr take it: false, a hop count, or addresses/CIDRs/`loopback`. */
+export function trustProxySetting(value: string): boolean | number | string[] {
+  if (value === 'none') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
 }

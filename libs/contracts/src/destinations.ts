@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { platformIdSchema, platformPreset, type PlatformId } from './platforms';
+import { nameSchema } from './text';
 
 export const DESTINATION_URL_MAX = 2048;
 export const DESTINATION_KEY_MAX = 512;
 
 /** True for an `rtmp://` or `rtmps://` URL that names a server (what the engine can dial). */
 export function isRtmpServerUrl(value: string): boolean {
-  if (/\s/.test(value)) return false;
+  if (/[\s\p{Cc}\p{Cs}]/u.test(value)) return false;
   try {
     const url = new URL(value);
     return (url.protocol === 'rtmp:' || url.protocol === 'rtmps:') && url.hostname !== '';
@@ -20,7 +21,7 @@ export function platformHasDefaultUrl(platform: PlatformId): boolean {
   return isRtmpServerUrl(platformPreset(platform).urlTemplate);
 }
 
-export const destinationNameSchema = z.string().trim().min(1, 'Give the destination a name').max(100, 'Use at most 100 characters');
+export const destinationNameSchema = nameSchema('Give the destination a name');
 
 export const destinationUrlSchema = z
   .string()
@@ -55,7 +56,11 @@ export const createDestinationSchema = z
   });
 export type CreateDestinationInput = z.input<typeof createDestinationSchema>;
 
-/** `PATCH /api/destinations/:id`: any subset; leave `streamKey` out to keep the saved key. */
+/**
+ * `PATCH /api/destinations/:id`: any subset; leave `streamKey` out to keep the saved key. A new
+ * server (scheme, host or port) needs the key again, so a saved key never follows the URL to
+ * another server (400 naming `streamKey`).
+ */
 export const updateDestinationSchema = z.strictObject({
   name: destinationNameSchema.optional(),
   platform: platformIdSchema.optional(),
@@ -75,6 +80,8 @@ export const destinationSchema = z.object({
   /** The last 4 characters after 8 bullets, or 8 bullets alone for keys shorter than 12. */
   streamKeyMasked: z.string(),
   enabled: z.boolean(),
+  /** E.g. the server is on a private network (allowed for owners and admins, shown to them). */
+  warnings: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -27,6 +27,10 @@ export const errorCodeSchema = z.enum([
   'LAST_OWNER',
   /** `DELETE /api/users/:id` on your own account (409). */
   'CANNOT_DELETE_SELF',
+  /** A per-stream or per-user cap is reached, e.g. MAX_DESTINATIONS_PER_STREAM (409). */
+  'LIMIT_REACHED',
+  /** The Host header names none of PUBLIC_HOSTS (DNS rebinding defence) (403). */
+  'HOST_NOT_ALLOWED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   /** Too many attempts; `retryAfterS` and the `Retry-After` header say when to retry (429). */

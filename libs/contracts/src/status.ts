@@ -3,7 +3,11 @@ import { z } from 'zod';
 export const destinationStateSchema = z.enum(['disabled', 'idle', 'connecting', 'live', 'reconnecting', 'failed']);
 export type DestinationState = z.infer<typeof destinationStateSchema>;
 
-export const failureReasonSchema = z.enum(['dns', 'refused', 'tls', 'rejected-key', 'timeout', 'stalled', 'closed-by-peer', 'protocol']);
+/**
+ * The engine's reasons, plus `unreachable`: what members are shown instead of `dns`, `refused`,
+ * `tls`, `timeout`, `closed-by-peer` and `protocol`, so a destination cannot map a network.
+ */
+export const failureReasonSchema = z.enum(['dns', 'refused', 'tls', 'rejected-key', 'timeout', 'stalled', 'closed-by-peer', 'protocol', 'unreachable']);
 export type FailureReason = z.infer<typeof failureReasonSchema>;
 
 /** `GET /api/streams/:id/status` and every `status` event of `GET /api/streams/:id/events`. */

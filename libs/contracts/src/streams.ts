@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { hasUnsafeCharacters, nameSchema, UNSAFE_TEXT_MESSAGE } from './text';
 
 /** Stream keys start with this, so a leaked one is easy to recognise (and to scan logs for). */
 export const STREAM_KEY_PREFIX = 'live_';
 
-export const streamNameSchema = z.string().trim().min(1, 'Give the stream a name').max(100, 'Use at most 100 characters');
+export const streamNameSchema = nameSchema('Give the stream a name');
 
 /**
  * Per-stream settings: a small flat map of scalar values (the engine and dashboard agree on
@@ -11,8 +12,13 @@ export const streamNameSchema = z.string().trim().min(1, 'Give the stream a name
  */
 export const streamSettingsSchema = z
   .record(
-    z.string().min(1).max(64, 'Use setting names of at most 64 characters'),
-    z.union([z.string().max(2048, 'Use at most 2048 characters'), z.number(), z.boolean(), z.null()]),
+    z.string().min(1).max(64, 'Use setting names of at most 64 characters').refine((name) => !hasUnsafeCharacters(name), UNSAFE_TEXT_MESSAGE),
+    z.union([
+      z.string().max(2048, 'Use at most 2048 characters').refine((value) => !/[\0\p{Cs}]/u.test(value), 'Remove NUL bytes and broken characters'),
+      z.number(),
+      z.boolean(),
+      z.null(),
+    ]),
   )
   .refine((settings) => Object.keys(settings).length <= 32, 'Use at most 32 settings');
 export type StreamSettings = z.infer<typeof streamSettingsSchema>;

@@ -1,11 +1,24 @@
 import { z } from 'zod';
+import { nameSchema } from './text';
 
 /** Personal access tokens start with this, so leaked ones are easy to recognise and scan for. */
 export const API_TOKEN_PREFIX = 'fo_pat_';
 
 /** `POST /api/tokens` */
+export const apiTokenScopeSchema = z.enum(['read-write', 'read-only']);
+export type ApiTokenScope = z.infer<typeof apiTokenScopeSchema>;
+
+/** Longest lifetime a token may be given, in days (ten years). */
+export const API_TOKEN_MAX_DAYS = 3650;
+
+/**
+ * `POST /api/tokens`, from a signed-in session only (a token cannot mint tokens). `read-only`
+ * tokens may only GET; `expiresInDays` omitted means the token lives until revoked.
+ */
 export const createApiTokenSchema = z.strictObject({
-  name: z.string().trim().min(1, 'Give the token a name').max(100, 'Use at most 100 characters'),
+  name: nameSchema('Give the token a name'),
+  scope: apiTokenScopeSchema.default('read-write'),
+  expiresInDays: z.number().int('Use a whole number of days').min(1, 'Use at least 1 day').max(API_TOKEN_MAX_DAYS, `Use at most ${API_TOKEN_MAX_DAYS} days`).optional(),
 });
 export type CreateApiTokenInput = z.input<typeof createApiTokenSchema>;
 
@@ -13,8 +26,11 @@ export type CreateApiTokenInput = z.input<typeof createApiTokenSchema>;
 export const apiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
+  scope: apiTokenScopeSchema,
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  /** Null: until revoked. */
+  expiresAt: z.string().nullable(),
 });
 export type ApiToken = z.infer<typeof apiTokenSchema>;
 
@@ -23,6 +39,8 @@ export const createdApiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   token: z.string().startsWith(API_TOKEN_PREFIX),
+  scope: apiTokenScopeSchema,
   createdAt: z.string(),
+  expiresAt: z.string().nullable(),
 });
 export type CreatedApiToken = z.infer<typeof createdApiTokenSchema>;

@@ -1,6 +1,6 @@
 import { RtmpError, type RtmpErrorCode } from '@fanout/rtmp';
 import { describe, expect, it } from 'vitest';
-import { failureFromError, stallFailure, willRetry } from './failure';
+import { boundedFailureText, FAILURE_TEXT_MAX, failureFromError, stallFailure, willRetry } from './failure';
 import { FAILURE_REASONS, type FailureReason } from './state';
 
 const table: Array<[RtmpErrorCode, FailureReason]> = [
@@ -40,6 +40,27 @@ describe('failureFromError', () => {
     expect(failure.message).not.toContain('SECRETKEY');
   });
 
+  it('replaces the stream key before cutting, so no prefix of it survives the cap', () => {
+    const key = 'SECRET-KEY-0123456789';
+    const long = `${'x'.repeat(FAILURE_TEXT_MAX - 5)} rejected ${key}`;
+    const failure = failureFromError(new RtmpError('PUBLISH_BAD_NAME', long), key);
+    expect(failure.message).not.toContain('SECRET');
+    expect([...failure.message].length).toBeLessThanOrEqual(FAILURE_TEXT_MAX);
+    expect(failureFromError(new RtmpError('PUBLISH_BAD_NAME', `no stream ${key} here`), key).message).toBe('no stream [stream key] here');
+  });
+});
+
+describe('boundedFailureText', () => {
+  it('turns control characters and bidi overrides into single spaces', () => {
+    expect(boundedFailureText('bad\u0000name\r\n\tis\u202ehere\u001b[31m')).toBe('bad name is here [31m');
+  });
+
+  it('caps at 200 characters with an ellipsis, counting code points', () => {
+    const capped = boundedFailureText('é'.repeat(500));
+    expect([...capped]).toHaveLength(FAILURE_TEXT_MAX);
+    expect(capped.endsWith('…')).toBe(true);
+    expect(boundedFailureText('short')).toBe('short');
+  });
 });
 
 describe('willRetry: the one retry policy', () => {

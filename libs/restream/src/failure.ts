@@ -41,6 +41,19 @@ const BY_CODE: Readonly<Record<RtmpErrorCode, FailureReason>> = {
   INVALID_URL: 'protocol',
 };
 
+/** Longest failure text kept, stored or shown. */
+export const FAILURE_TEXT_MAX = 200;
+
+/**
+ * Failure text as data: peer-supplied and OpenSSL text may hold anything, so control characters
+ * (and bidi overrides) become spaces, runs of white space collapse, and it is cut to `max` characters.
+ */
+export function boundedFailureText(text: string, max = FAILURE_TEXT_MAX): string {
+  const clean = text.replace(/[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const chars = [...clean];
+  return chars.length <= max ? clean : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 export interface Failure {
   readonly reason: FailureReason;
   /** Safe to log and show: RtmpError messages never carry a stream key. */
@@ -49,10 +62,16 @@ export interface Failure {
   readonly permanent: boolean;
 }
 
-/** Maps whatever a connection attempt or a live connection failed with to a typed reason. */
-export function failureFromError(error: unknown): Failure {
+/**
+ * Maps whatever a connection attempt or a live connection failed with to a typed reason. A
+ * remote server may quote the stream name in its rejection text: `secret` (the stream key) is
+ * replaced before the text is bounded, so not even a cut-off prefix of it survives.
+ */
+export function failureFromError(error: unknown, secret?: string): Failure {
   if (isRtmpError(error)) {
-    return { reason: BY_CODE[error.code] ?? 'closed-by-peer', message: error.message, permanent: error.code === 'INVALID_URL' };
+    const key = secret?.trim() ?? '';
+    const message = key.length >= 4 ? error.message.split(key).join('[stream key]') : error.message;
+    return { reason: BY_CODE[error.code] ?? 'closed-by-peer', message: boundedFailureText(message), permanent: error.code === 'INVALID_URL' };
   }
   // Not ours: do not echo arbitrary messages (they could quote a URL with its key).
   const name = error instanceof Error ? error.name : typeof error;

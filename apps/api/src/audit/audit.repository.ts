@@ -13,10 +13,10 @@ export interface AuditRow {
 }
 
 export interface NewAuditRow {
-  actorId: string;
+  actorId: string | null;
   action: string;
   targetType: string;
-  targetId: string;
+  targetId: string | null;
   metadata: Prisma.InputJsonObject;
 }
 

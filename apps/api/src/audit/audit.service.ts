@@ -21,7 +21,8 @@ function toEntry(row: AuditRow): AuditEntry {
 
 /**
  * The audit trail: every service that changes something records who did what to which
- * resource, after the change succeeded. Callers pass only non-secret metadata.
+ * resource, after the change succeeded, and sign-in records every attempt. Callers pass only
+ * non-secret metadata.
  */
 @Injectable()
 export class AuditService {
@@ -34,9 +35,10 @@ export class AuditService {
     this.log = logger.child({ component: 'audit' });
   }
 
-  async record(actor: User, action: AuditAction, target: { type: AuditTargetType; id: string }, metadata: AuditMetadata = {}): Promise<void> {
-    await this.audit.create({ actorId: actor.id, action, targetType: target.type, targetId: target.id, metadata });
-    this.log.info({ actorId: actor.id, action, targetType: target.type, targetId: target.id }, 'audit');
+  /** `actor` is null when nobody is signed in (a failed sign-in for an unknown email). */
+  async record(actor: User | null, action: AuditAction, target: { type: AuditTargetType; id: string | null }, metadata: AuditMetadata = {}): Promise<void> {
+    await this.audit.create({ actorId: actor?.id ?? null, action, targetType: target.type, targetId: target.id, metadata });
+    this.log.info({ actorId: actor?.id ?? null, action, targetType: target.type, targetId: target.id }, 'audit');
   }
 
   /** One page, newest first: `nextCursor` is set when there may be older entries. */

@@ -10,10 +10,10 @@ export const TOUCH_INTERVAL_MS = 60 * 1000;
 export type { RateLimit } from '../common/sliding-window-limiter';
 
 export const LOGIN_LIMITS = {
-  /** Per account (the normalised email), whether or not it exists. */
-  account: { max: 5, windowMs: 15 * 60 * 1000 },
-  /** Per client address (after trusted proxies). */
+  pairFreeFailures: 5,
+  baseDelayMs: 30 * 1000,
+  maxDelayMs: 15 * 60 * 1000,
+  pairMemoryMs: 60 * 60 * 1000,
   address: { max: 20, windowMs: 15 * 60 * 1000 },
-  /** Keys remembered per table before the oldest are evicted, bounding memory under a spray of names. */
   maxKeys: 10_000,
 } as const;

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import type { AuthState, User } from '@fanout/contracts';
-import { LoginDto, SetupDto } from './auth.dto';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { AuthState, SessionInfo, User } from '@fanout/contracts';
+import { ChangePasswordDto, LoginDto, SetupDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import type { AuthContext, ClientInfo, SessionCookieJar } from './auth.types';
 import { Client, CurrentAuth, Public, SessionCookie } from './decorators';
@@ -41,5 +41,25 @@ export class AuthController {
   @Get('me')
   me(@CurrentAuth() auth: AuthContext): User {
     return this.auth.me(auth);
+  }
+
+  /** 204; the current password is checked, then every other session and every API token is revoked. */
+  @Post('password')
+  @HttpCode(204)
+  changePassword(@CurrentAuth() auth: AuthContext, @Body() body: ChangePasswordDto, @Client() client: ClientInfo): Promise<void> {
+    return this.auth.changePassword(auth, body, client);
+  }
+
+  /** The signed-in user's live sessions, most recently used first. */
+  @Get('sessions')
+  sessions(@CurrentAuth() auth: AuthContext): Promise<SessionInfo[]> {
+    return this.auth.listSessions(auth);
+  }
+
+  /** 204; 404 for a session that is not yours or not live. */
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  revokeSession(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @SessionCookie() cookie: SessionCookieJar): Promise<void> {
+    return this.auth.revokeSession(auth, id, cookie);
   }
 }

@@ -18,6 +18,7 @@ export function parseBearer(header: string | undefined): string | null | undefin
 
 /**
  * Global: every route needs a session cookie or a bearer token unless it is @Public().
+ * A `read-only` token may only GET (and HEAD).
  * An Authorization header, when present, is the only credential considered (a bad token is
  * a 401 even if a cookie rides along). Cookie-authenticated changes must pass the Origin
  * check; bearer requests are exempt, since a browser never attaches them on its own.
@@ -58,8 +59,11 @@ export class AuthGuard implements CanActivate {
   private async authenticate(request: FastifyRequest, reply: FastifyReply, bearer: string | null | undefined, cookie: string | undefined): Promise<AuthContext> {
     if (bearer !== undefined) {
       const token = bearer === null ? null : await this.tokens.authenticate(bearer);
-      if (!token) throw new AppError('UNAUTHENTICATED', { message: 'The API token is not valid.', internal: bearer === null ? 'malformed Authorization header' : 'unknown or revoked API token' });
-      return { via: 'token', user: token.user, tokenId: token.id };
+      if (!token) throw new AppError('UNAUTHENTICATED', { message: 'The API token is not valid.', internal: bearer === null ? 'malformed Authorization header' : 'unknown, revoked or expired API token' });
+      if (token.scope === 'read-only' && !SAFE_METHODS.has(request.method)) {
+        throw new AppError('FORBIDDEN', { message: 'This API token is read-only.', internal: `read-only token ${token.id} tried ${request.method}` });
+      }
+      return { via: 'token', user: token.user, tokenId: token.id, scope: token.scope };
     }
     const session = cookie === undefined ? null : await this.sessions.authenticate(cookie);
     if (!session) throw new AppError('UNAUTHENTICATED', { internal: cookie === undefined ? 'no credentials' : 'unknown, expired or revoked session' });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { capturedLogger } from '../../test/support/logs';
 import { FakeClock, strictFake } from '../../test/support/strict-fake';
+import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../common/clock';
 import { AuthService } from './auth.service';
 import type { SessionCookieJar, User } from './auth.types';
 import { LoginRateLimiter } from './login-rate-limiter';
 import type { PasswordHasher } from './password-hasher';
 import type { SessionService } from './session.service';
+import type { SessionsRepository } from './sessions.repository';
 import type { UserRow, UsersRepository } from './users.repository';
 
 const OWNER: UserRow & { passwordHash: string } = {
@@ -49,13 +51,30 @@ function setup(users: Partial<UsersRepository> = {}) {
   });
   const repo = strictFake<UsersRepository>('UsersRepository', {
     findByEmailWithHash: async (email) => (email === OWNER.email ? OWNER : null),
+    findByIdWithHash: async (id) => (id === OWNER.id ? OWNER : null),
+    changePassword: async (id, hash, keep) => {
+      calls.push(`change ${id} ${hash} keep ${keep}`);
+      return { sessions: 2, tokens: 3 };
+    },
     ...users,
+  });
+  const sessionRows = strictFake<SessionsRepository>('SessionsRepository', {
+    revoke: async (id, _at, userId) => {
+      calls.push(`revoke ${id} of ${userId}`);
+      return id === 's2';
+    },
+  });
+  const audits: unknown[][] = [];
+  const audit = strictFake<AuditService>('AuditService', {
+    async record(...args) {
+      audits.push(args);
+    },
   });
   const clock = new FakeClock();
   const limiter = new LoginRateLimiter(clock as unknown as Clock);
   const logs = capturedLogger();
-  const service = new AuthService(repo, sessions, hasher, limiter, logs.logger);
-  return { service, calls, limiter, logs };
+  const service = new AuthService(repo, sessions, sessionRows, hasher, limiter, audit, clock as unknown as Clock, logs.logger);
+  return { service, calls, limiter, logs, audits };
 }
 
 describe('AuthService.login', () => {
@@ -101,7 +120,7 @@ describe('AuthService.login', () => {
     const { service, calls } = setup();
     for (let i = 0; i < 5; i++) await expect(service.login({ email: OWNER.email, password: 'nope' }, CLIENT, fakeCookie().jar)).rejects.toThrow();
     calls.length = 0;
-    await expect(service.login({ email: OWNER.email, password: 'owner-password' }, CLIENT, fakeCookie().jar)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterS: 900 });
+    await expect(service.login({ email: OWNER.email, password: 'owner-password' }, CLIENT, fakeCookie().jar)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterS: 30 });
     expect(calls).toEqual([]);
 
     const fresh = setup();
@@ -160,7 +179,64 @@ describe('AuthService.logout', () => {
 
   it('has no session to revoke for a token caller', async () => {
     const { service, calls } = setup();
-    await service.logout({ via: 'token', tokenId: 't1', user: USER }, fakeCookie().jar);
+    await service.logout({ via: 'token', tokenId: 't1', user: USER, scope: 'read-write' }, fakeCookie().jar);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('AuthService audit trail', () => {
+  it('records sign-in, failed sign-in (known and unknown email), sign-out and setup, never a password', async () => {
+    const { service, audits } = setup({ any: async () => false, createFirstOwner: async () => OWNER });
+    await service.setup({ email: OWNER.email, password: 'owner-password' }, CLIENT, fakeCookie().jar);
+    await service.login({ email: OWNER.email, password: 'wrong-secret-1' }, CLIENT, fakeCookie().jar).catch(() => undefined);
+    await service.login({ email: 'ghost@example.com', password: 'wrong-secret-2' }, CLIENT, fakeCookie().jar).catch(() => undefined);
+    await service.logout({ via: 'session', sessionId: 's1', user: USER }, fakeCookie().jar);
+    expect(audits.map(([actor, action, target, metadata]) => [(actor as User | null)?.id ?? null, action, target, metadata])).toEqual([
+      ['u1', 'auth.setup', { type: 'user', id: 'u1' }, { email: OWNER.email, ip: CLIENT.ip }],
+      ['u1', 'auth.login', { type: 'session', id: 's1' }, { ip: CLIENT.ip }],
+      ['u1', 'auth.login-failed', { type: 'user', id: 'u1' }, { email: OWNER.email, ip: CLIENT.ip, reason: 'wrong-password' }],
+      [null, 'auth.login-failed', { type: 'user', id: null }, { email: 'ghost@example.com', ip: CLIENT.ip, reason: 'unknown-email' }],
+      ['u1', 'auth.logout', { type: 'session', id: 's1' }, undefined],
+    ]);
+    expect(JSON.stringify(audits)).not.toMatch(/wrong-secret|owner-password/);
+  });
+});
+
+describe('AuthService.changePassword', () => {
+  const session = { via: 'session' as const, sessionId: 's1', user: USER };
+
+  it('checks the current password, then revokes every other session and every token, keeping this one', async () => {
+    const { service, calls, audits } = setup();
+    await service.changePassword(session, { currentPassword: 'owner-password', newPassword: 'a brand new password' }, CLIENT);
+    expect(calls).toEqual(['verify phc:owner-password', 'hash a brand new password', 'change u1 phc:a brand new password keep s1']);
+    expect(audits.at(-1)).toEqual([USER, 'user.password-change', { type: 'user', id: 'u1' }, { email: USER.email, ip: CLIENT.ip, sessionsRevoked: 2, tokensRevoked: 3 }]);
+  });
+
+  it('answers a wrong current password with a field error, and throttles guesses like sign-in', async () => {
+    const { service, calls } = setup();
+    for (let i = 0; i < 5; i++) {
+      await expect(service.changePassword(session, { currentPassword: 'guess', newPassword: 'a brand new password' }, CLIENT)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'currentPassword', message: 'That is not your current password' }],
+      });
+    }
+    await expect(service.changePassword(session, { currentPassword: 'owner-password', newPassword: 'a brand new password' }, CLIENT)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(calls.filter((c) => c.startsWith('change'))).toEqual([]);
+  });
+
+  it('is refused to an API token', async () => {
+    const { service } = setup();
+    await expect(service.changePassword({ via: 'token', tokenId: 't1', user: USER, scope: 'read-write' }, { currentPassword: 'owner-password', newPassword: 'a brand new password' }, CLIENT)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('AuthService.revokeSession', () => {
+  it('revokes only your own live session, clearing the cookie when it is the current one', async () => {
+    const { service, calls } = setup();
+    const cookie = fakeCookie();
+    await service.revokeSession({ via: 'session', sessionId: 's2', user: USER }, '00000000-0000-4000-8000-000000000001', cookie.jar).catch((e: unknown) => expect(e).toMatchObject({ code: 'NOT_FOUND' }));
+    expect(calls).toEqual(['revoke 00000000-0000-4000-8000-000000000001 of u1']);
+    await expect(service.revokeSession({ via: 'session', sessionId: 's1', user: USER }, 'not-a-uuid', cookie.jar)).rejects.toMatchObject({ code: 'NOT_FOUND', userMessage: 'No such session.' });
+    expect(cookie.events).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-import type { Role, User } from '@fanout/contracts';
+import type { ApiTokenScope, Role, User } from '@fanout/contracts';
 
-export type { Role, User };
+export type { ApiTokenScope, Role, User };
 
 /** Who made the request, and with what credential; set on the request by AuthGuard. */
 export type AuthContext =
   | { via: 'session'; user: User; sessionId: string }
-  | { via: 'token'; user: User; tokenId: string };
+  | { via: 'token'; user: User; tokenId: string; scope: ApiTokenScope };
 
 /** The request facts auth needs, kept apart from Fastify so services stay testable. */
 export interface ClientInfo {

@@ -88,23 +88,35 @@ describe('SlidingWindowLimiter', () => {
 });
 
 describe('LoginRateLimiter', () => {
-  const limits = { account: { max: 5, windowMs: 15 * MINUTE }, address: { max: 20, windowMs: 15 * MINUTE }, maxKeys: 1000 };
+  const limits = { pairFreeFailures: 5, baseDelayMs: 30_000, maxDelayMs: 15 * MINUTE, pairMemoryMs: 60 * MINUTE, address: { max: 20, windowMs: 15 * MINUTE }, maxKeys: 1000 };
 
-  it('refuses the sixth attempt on an account within 15 minutes, with whole seconds to wait', () => {
+  it('gives one address five free failures on one account, then delays that double up to 15 minutes', () => {
     const clock = new FakeClock();
     const limiter = new LoginRateLimiter(clock, limits);
-    for (let i = 0; i < 5; i++) {
-      limiter.attempt('a@example.com', `10.0.0.${i}`);
-      clock.advance(MINUTE);
+    for (let i = 0; i < 5; i++) limiter.attempt('a@example.com', '10.0.0.1');
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const error = refusal(() => limiter.attempt('a@example.com', '10.0.0.1'));
+      expect(error.code).toBe('RATE_LIMITED');
+      expect(error.userMessage).toBe('Too many sign-in attempts. Try again later.');
+      waits.push(error.retryAfterS!);
+      clock.advance(error.retryAfterS! * 1000);
+      limiter.attempt('a@example.com', '10.0.0.1'); // the attempt after the delay fails again
     }
-    const error = refusal(() => limiter.attempt('a@example.com', '10.0.0.99'));
-    expect(error.code).toBe('RATE_LIMITED');
-    expect(error.retryAfterS).toBe(10 * 60); // the first attempt leaves the window 10 minutes from now
-    expect(error.userMessage).toBe('Too many sign-in attempts. Try again later.');
-    clock.advance(10 * MINUTE - 1);
-    expect(refusal(() => limiter.attempt('a@example.com', '10.0.0.99')).retryAfterS).toBe(1);
-    clock.advance(1);
-    expect(() => limiter.attempt('a@example.com', '10.0.0.99')).not.toThrow();
+    expect(waits).toEqual([30, 60, 120, 240, 480, 900, 900, 900]);
+  });
+
+  it("never lets failures from other addresses lock the account's owner out", () => {
+    const limiter = new LoginRateLimiter(new FakeClock(), limits);
+    for (let i = 0; i < 200; i++) {
+      try {
+        limiter.attempt('owner@example.com', `198.51.100.${i % 10}`);
+      } catch {
+        // those attackers are throttled
+      }
+    }
+    expect(() => limiter.attempt('owner@example.com', '192.0.2.44')).not.toThrow();
+    limiter.succeeded('owner@example.com', '192.0.2.44');
   });
 
   it('refuses the 21st attempt from one address across accounts', () => {
@@ -114,19 +126,19 @@ describe('LoginRateLimiter', () => {
     expect(() => limiter.attempt('fresh@example.com', '203.0.113.8')).not.toThrow();
   });
 
-  it('does not count refused attempts, so waiting out the window always works', () => {
+  it('does not count refused attempts, so waiting out the delay always works', () => {
     const clock = new FakeClock();
     const limiter = new LoginRateLimiter(clock, limits);
     for (let i = 0; i < 5; i++) limiter.attempt('a@example.com', '10.0.0.1');
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 20; i++) {
       expect(() => limiter.attempt('a@example.com', '10.0.0.1')).toThrow();
       clock.advance(1000);
     }
-    clock.advance(15 * MINUTE - 50_000);
+    clock.advance(10_000);
     expect(() => limiter.attempt('a@example.com', '10.0.0.1')).not.toThrow();
   });
 
-  it('clears the account and forgives the address attempt on success', () => {
+  it('clears the pair and forgives the address attempt on success', () => {
     const limiter = new LoginRateLimiter(new FakeClock(), limits);
     for (let i = 0; i < 4; i++) limiter.attempt('a@example.com', '10.0.0.1');
     limiter.attempt('a@example.com', '10.0.0.1');
@@ -145,16 +157,16 @@ describe('LoginRateLimiter', () => {
       limiter.attempt(`spray${i}@example.com`, `10.${i >> 8}.${i & 255}.1`);
       clock.advance(10);
     }
-    expect(limiter.size.accounts).toBeLessThanOrEqual(50);
+    expect(limiter.size.pairs).toBeLessThanOrEqual(50);
     expect(limiter.size.addresses).toBeLessThanOrEqual(50);
   });
 
-  it('forgets everything once the window has passed', () => {
+  it('forgets a pair an hour after its last failure once its delay is over', () => {
     const clock = new FakeClock();
     const limiter = new LoginRateLimiter(clock, limits);
-    for (let i = 0; i < 100; i++) limiter.attempt(`u${i}@example.com`, `10.0.0.${i}`);
-    clock.advance(15 * MINUTE);
-    limiter.attempt('late@example.com', '10.9.9.9');
-    expect(limiter.size).toEqual({ accounts: 1, addresses: 1 });
+    for (let i = 0; i < 5; i++) limiter.attempt('a@example.com', '10.0.0.1');
+    clock.advance(60 * MINUTE);
+    for (let i = 0; i < 5; i++) limiter.attempt('a@example.com', '10.0.0.1'); // five free ones again
+    expect(() => limiter.attempt('a@example.com', '10.0.0.1')).toThrow();
   });
 });

@@ -25,6 +25,9 @@ function setup() {
     async findByTokenHash(tokenHash) {
       return [...rows.values()].find((r) => r.tokenHash === tokenHash) ?? null;
     },
+    async findById(id) {
+      return rows.get(id) ?? null;
+    },
     async touch(id, lastSeenAt, expiresAt) {
       Object.assign(rows.get(id)!, { lastSeenAt, expiresAt });
       writes.push(`touch ${id}`);
@@ -32,6 +35,7 @@ function setup() {
     async revoke(id, at) {
       rows.get(id)!.revokedAt = at;
       writes.push(`revoke ${id}`);
+      return true;
     },
   });
   const service = new SessionService(repository, new SecretTokens(), clock as unknown as Clock);
@@ -95,5 +99,17 @@ describe('SessionService', () => {
     expect(await service.authenticate('A'.repeat(43))).toBeNull();
     const noLookup = new SessionService(strictFake<SessionsRepository>('SessionsRepository', {}), new SecretTokens(), new Clock());
     for (const bad of ['', 'short', 'A'.repeat(44), `${'A'.repeat(42)}=`, `${'A'.repeat(42)};`]) expect(await noLookup.authenticate(bad)).toBeNull();
+  });
+
+  it('stillValid answers the user until the session is revoked or expires (for long-lived responses)', async () => {
+    const { service, clock } = setup();
+    const { id } = await service.create('u1', { ip: '127.0.0.1', userAgent: undefined });
+    expect(await service.stillValid(id)).toMatchObject({ id: 'u1' });
+    clock.advance(30 * 24 * 3600 * 1000);
+    expect(await service.stillValid(id)).toBeNull();
+    const second = await service.create('u1', { ip: '127.0.0.1', userAgent: undefined });
+    await service.revoke(second.id);
+    expect(await service.stillValid(second.id)).toBeNull();
+    expect(await service.stillValid('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 });

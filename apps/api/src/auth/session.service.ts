@@ -63,4 +63,11 @@ export class SessionService {
   async revoke(sessionId: string): Promise<void> {
     await this.sessions.revoke(sessionId, this.clock.now());
   }
+
+  /** The session's user as of now, or null once it is revoked, expired or its user deleted (for long-lived responses). */
+  async stillValid(sessionId: string): Promise<User | null> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session || session.revokedAt !== null || session.expiresAt.getTime() <= this.clock.now().getTime()) return null;
+    return toUser(session.user);
+  }
 }

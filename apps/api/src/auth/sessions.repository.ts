@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import type { UserRow } from './users.repository';
+import { USER, type UserRow } from './users.repository';
 
 export interface SessionRow {
   id: string;
@@ -9,6 +9,17 @@ export interface SessionRow {
   lastSeenAt: Date;
   user: UserRow;
 }
+
+export interface SessionListRow {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+const SESSION = { id: true, expiresAt: true, revokedAt: true, lastSeenAt: true, user: { select: USER } } as const;
 
 @Injectable()
 export class SessionsRepository {
@@ -19,9 +30,19 @@ export class SessionsRepository {
   }
 
   findByTokenHash(tokenHash: string): Promise<SessionRow | null> {
-    return this.prisma.client.session.findUnique({
-      where: { tokenHash },
-      select: { id: true, expiresAt: true, revokedAt: true, lastSeenAt: true, user: { select: { id: true, email: true, role: true, createdAt: true } } },
+    return this.prisma.client.session.findUnique({ where: { tokenHash }, select: SESSION });
+  }
+
+  findById(id: string): Promise<SessionRow | null> {
+    return this.prisma.client.session.findUnique({ where: { id }, select: SESSION });
+  }
+
+  /** A user's sessions that are neither revoked nor expired, most recently used first. */
+  listLive(userId: string, now: Date): Promise<SessionListRow[]> {
+    return this.prisma.client.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: now } },
+      select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true, ip: true },
+      orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }],
     });
   }
 
@@ -29,7 +50,9 @@ export class SessionsRepository {
     await this.prisma.client.session.updateMany({ where: { id, revokedAt: null }, data: { lastSeenAt, expiresAt } });
   }
 
-  async revoke(id: string, at: Date): Promise<void> {
-    await this.prisma.client.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+  /** Revoke a live session; with `userId`, only if it is that user's. False when there was none. */
+  async revoke(id: string, at: Date, userId?: string): Promise<boolean> {
+    const { count } = await this.prisma.client.session.updateMany({ where: { id, revokedAt: null, ...(userId ? { userId } : {}) }, data: { revokedAt: at } });
+    return count > 0;
   }
 }

@@ -16,6 +16,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   EMAIL_TAKEN: 'An account with that email already exists.',
   LAST_OWNER: 'Fanout needs at least one owner. Make someone else an owner first.',
   CANNOT_DELETE_SELF: 'You cannot delete your own account.',
+  LIMIT_REACHED: 'A limit of this server is reached.',
+  HOST_NOT_ALLOWED: 'This server does not answer to that host name. Add it to PUBLIC_HOSTS.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
   UNSUPPORTED_MEDIA_TYPE: 'Send the request body as JSON.',
   RATE_LIMITED: 'Too many attempts. Try again later.',

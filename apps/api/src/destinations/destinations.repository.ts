@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { isPrismaError, orNullIfMissing } from '../common/prisma-errors';
+import type { Role } from '../auth/auth.types';
 
 export interface DestinationRow {
   id: string;
@@ -23,7 +24,14 @@ export interface DestinationChanges {
   enabled?: boolean;
 }
 
+/** Who owns a stream, and their role (it decides which addresses its destinations may use). */
+export interface StreamOwner {
+  ownerId: string;
+  ownerRole: Role;
+}
+
 const DESTINATION = { id: true, streamId: true, name: true, platform: true, url: true, keyCiphertext: true, enabled: true, createdAt: true, updatedAt: true } as const;
+const OWNER = { ownerId: true, owner: { select: { role: true } } } as const;
 
 @Injectable()
 export class DestinationsRepository {
@@ -34,15 +42,31 @@ export class DestinationsRepository {
     return this.prisma.client.destination.findMany({ where: { streamId }, select: DESTINATION, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
-  /** With the owner of its stream, for the access check. */
-  find(id: string): Promise<(DestinationRow & { stream: { ownerId: string } }) | null> {
-    return this.prisma.client.destination.findUnique({ where: { id }, select: { ...DESTINATION, stream: { select: { ownerId: true } } } });
+  async streamOwner(streamId: string): Promise<StreamOwner | null> {
+    const row = await this.prisma.client.stream.findUnique({ where: { id: streamId }, select: OWNER });
+    return row ? { ownerId: row.ownerId, ownerRole: row.owner.role } : null;
   }
 
-  /** Null when the stream was deleted meanwhile (foreign key violation). */
-  async create(data: { streamId: string; name: string; platform: string; url: string; keyCiphertext: string; enabled: boolean }): Promise<DestinationRow | null> {
+  /** With the owner of its stream, for the access check and the address policy. */
+  async find(id: string): Promise<(DestinationRow & { stream: StreamOwner }) | null> {
+    const row = await this.prisma.client.destination.findUnique({ where: { id }, select: { ...DESTINATION, stream: { select: OWNER } } });
+    if (!row) return null;
+    const { stream, ...destination } = row;
+    return { ...destination, stream: { ownerId: stream.ownerId, ownerRole: stream.owner.role } };
+  }
+
+  /**
+   * Null when the stream was deleted meanwhile; 'limit' when it already has `max` destinations.
+   * The stream row is locked for the count, so concurrent creates cannot both pass it.
+   */
+  async create(data: { streamId: string; name: string; platform: string; url: string; keyCiphertext: string; enabled: boolean }, max: number): Promise<DestinationRow | 'limit' | null> {
     try {
-      return await this.prisma.client.destination.create({ data, select: DESTINATION });
+      return await this.prisma.client.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<unknown[]>`SELECT 1 FROM streams WHERE id = ${data.streamId}::uuid FOR UPDATE`;
+        if (locked.length === 0) return null;
+        if ((await tx.destination.count({ where: { streamId: data.streamId } })) >= max) return 'limit';
+        return tx.destination.create({ data, select: DESTINATION });
+      });
     } catch (error) {
       if (isPrismaError(error, 'P2003')) return null;
       throw error;

@@ -6,7 +6,6 @@ import type { AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import { Secrets } from '../crypto/secrets';
 import type { IngestService } from '../ingest/ingest.service';
-import type { StreamRow, StreamsRepository } from '../streams/streams.repository';
 import type { DestinationRow, DestinationsRepository } from './destinations.repository';
 import { DestinationsService } from './destinations.service';
 import { maskKey } from './mask';
@@ -16,28 +15,30 @@ const ALICE = user('alice', 'member');
 const BOB = user('bob', 'member');
 const ADMIN = user('admin', 'admin');
 const T0 = new Date('2026-11-21T12:00:00.000Z');
-const STREAM: StreamRow = { id: randomUUID(), ownerId: 'alice', name: 'Main', settings: {}, createdAt: T0, updatedAt: T0 };
+const STREAM = { id: randomUUID(), ownerId: 'alice' };
+const OWNED = { id: randomUUID(), ownerId: 'owner' };
 const KEY = 'abcd-efgh-ijkl-1a2b';
 
-function setup(options: { ingestFails?: boolean } = {}) {
+function setup(options: { ingestFails?: boolean; max?: number; allowPrivate?: boolean } = {}) {
   const secrets = new Secrets(randomBytes(32));
   const rows = new Map<string, DestinationRow>();
   const refreshed: string[] = [];
   const audits: unknown[][] = [];
-  const streams = strictFake<StreamsRepository>('StreamsRepository', {
-    async find(id) {
-      return id === STREAM.id ? STREAM : null;
-    },
-  });
+  const ownerOf = (streamId: string) =>
+    streamId === STREAM.id ? { ownerId: STREAM.ownerId, ownerRole: 'member' as const } : streamId === OWNED.id ? { ownerId: OWNED.ownerId, ownerRole: 'owner' as const } : null;
   const repository = strictFake<DestinationsRepository>('DestinationsRepository', {
+    async streamOwner(streamId) {
+      return ownerOf(streamId);
+    },
     async listForStream(streamId) {
       return [...rows.values()].filter((r) => r.streamId === streamId);
     },
     async find(id) {
       const row = rows.get(id);
-      return row ? { ...row, stream: { ownerId: STREAM.ownerId } } : null;
+      return row ? { ...row, stream: ownerOf(row.streamId)! } : null;
     },
-    async create(data) {
+    async create(data, max) {
+      if ([...rows.values()].filter((r) => r.streamId === data.streamId).length >= max) return 'limit';
       const row = { id: randomUUID(), ...data, createdAt: T0, updatedAt: T0 };
       rows.set(row.id, row);
       return row;
@@ -64,7 +65,8 @@ function setup(options: { ingestFails?: boolean } = {}) {
     },
   });
   const { logger, text } = capturedLogger();
-  const service = new DestinationsService(repository, streams, secrets, ingest, audit, logger);
+  const config = { ALLOW_PRIVATE_DESTINATIONS: options.allowPrivate ?? false, MAX_DESTINATIONS_PER_STREAM: options.max ?? 20 };
+  const service = new DestinationsService(repository, secrets, ingest, audit, config, logger);
   const youtube = () => service.create(ALICE, STREAM.id, { name: 'YouTube', platform: 'youtube', streamKey: KEY, enabled: true });
   return { service, rows, refreshed, audits, secrets, logs: text, youtube };
 }
@@ -90,6 +92,7 @@ describe('DestinationsService', () => {
       url: 'rtmps://a.rtmps.youtube.com/live2',
       streamKeyMasked: '••••••••1a2b',
       enabled: true,
+      warnings: [],
       createdAt: T0.toISOString(),
       updatedAt: T0.toISOString(),
     });
@@ -146,9 +149,9 @@ describe('DestinationsService', () => {
   it("moves to the new platform's server when the platform changes without a URL, else keeps the URL", async () => {
     const { service, youtube } = setup();
     const created = await youtube();
-    expect((await service.update(ALICE, created.id, { platform: 'twitch' })).url).toBe('rtmp://live.twitch.tv/app');
+    expect((await service.update(ALICE, created.id, { platform: 'twitch', streamKey: KEY })).url).toBe('rtmp://live.twitch.tv/app');
     expect((await service.update(ALICE, created.id, { platform: 'custom' })).url).toBe('rtmp://live.twitch.tv/app');
-    expect((await service.update(ALICE, created.id, { url: 'rtmps://relay.example:4443/in' })).url).toBe('rtmps://relay.example:4443/in');
+    expect((await service.update(ALICE, created.id, { url: 'rtmps://relay.example:4443/in', streamKey: KEY })).url).toBe('rtmps://relay.example:4443/in');
     await expect(service.update(ALICE, created.id, { url: 'https://relay.example/in' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
@@ -192,5 +195,64 @@ describe('DestinationsService', () => {
     expect(audits).toHaveLength(1);
     expect(logs()).toContain('could not apply the change to the live stream');
     expect(logs()).not.toContain(KEY);
+  });
+
+  /** Literal forms of non-public hosts, as a member might type them. */
+  const PRIVATE_URLS = ['rtmp://169.254.169.254/live', 'rtmp://10.0.0.1/live', 'rtmp://[::1]:5432/live', 'rtmp://2130706433:22/live', 'rtmp://0x7f000001/live', 'rtmp://127.1/live', 'rtmp://localhost:6379/live', 'rtmp://[::ffff:127.0.0.1]/live', 'rtmp://0/live'];
+
+  it("refuses every literal private, loopback, link-local or metadata host on a member's stream, on create and on edit", async () => {
+    const { service, rows, youtube } = setup();
+    const created = await youtube();
+    for (const url of PRIVATE_URLS) {
+      await expect(service.create(ALICE, STREAM.id, { name: 'Probe', platform: 'custom', url, streamKey: KEY, enabled: true }), url).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'url', message: expect.stringMatching(/^This server is not allowed: .* is an? .*; only streams of owners and admins may send to private addresses$/) }],
+      });
+      await expect(service.update(ALICE, created.id, { url, streamKey: KEY }), url).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      // Not even an admin may point a member's stream there: the stream owner's role decides.
+      await expect(service.update(ADMIN, created.id, { url, streamKey: KEY }), url).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(rows.size).toBe(1);
+  });
+
+  it("allows them on an owner's stream, and with ALLOW_PRIVATE_DESTINATIONS on a member's, with a warning", async () => {
+    const { service } = setup();
+    const owner = user('owner', 'owner');
+    for (const url of PRIVATE_URLS) {
+      const created = await service.create(owner, OWNED.id, { name: 'LAN', platform: 'custom', url, streamKey: KEY, enabled: true });
+      expect(created.warnings, url).toEqual([expect.stringMatching(/ is an? .*: Fanout connects to it from inside its own network\.$/)]);
+    }
+    const open = setup({ allowPrivate: true });
+    expect((await open.service.create(ALICE, STREAM.id, { name: 'LAN', platform: 'custom', url: 'rtmp://192.168.1.20/live', streamKey: KEY, enabled: true })).warnings).toEqual([
+      '192.168.1.20 is a private network address: Fanout connects to it from inside its own network.',
+    ]);
+  });
+
+  it('caps destinations per stream at MAX_DESTINATIONS_PER_STREAM with 409 LIMIT_REACHED', async () => {
+    const { service, rows } = setup({ max: 2 });
+    for (let i = 0; i < 2; i++) await service.create(ALICE, STREAM.id, { name: `D${i}`, platform: 'twitch', streamKey: KEY, enabled: true });
+    await expect(service.create(ALICE, STREAM.id, { name: 'D3', platform: 'twitch', streamKey: KEY, enabled: true })).rejects.toMatchObject({
+      code: 'LIMIT_REACHED',
+      userMessage: 'A stream can have at most 2 destinations.',
+    });
+    expect(rows.size).toBe(2);
+  });
+
+  it('needs the key again to change the server (scheme, host or port), and audits the old and new host', async () => {
+    const { service, rows, secrets, audits, youtube } = setup();
+    const created = await youtube();
+    for (const url of ['rtmps://attacker.example/live2', 'rtmps://a.rtmps.youtube.com:8443/live2', 'rtmp://a.rtmps.youtube.com/live2']) {
+      await expect(service.update(ADMIN, created.id, { url }), url).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'streamKey', message: 'Enter the stream key again: the server changed' }],
+      });
+    }
+    await expect(service.update(ALICE, created.id, { platform: 'twitch' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(rows.get(created.id)!.url).toBe('rtmps://a.rtmps.youtube.com/live2');
+    // Same server, another app path: the key stays.
+    expect((await service.update(ALICE, created.id, { url: 'rtmps://A.RTMPS.YOUTUBE.COM:443/live2?backup=1' })).streamKeyMasked).toBe('••••••••1a2b');
+    await service.update(ALICE, created.id, { url: 'rtmps://relay.example/in', streamKey: 'fresh-key-0000-7x7x' });
+    expect(secrets.decrypt(rows.get(created.id)!.keyCiphertext)).toBe('fresh-key-0000-7x7x');
+    expect(audits.at(-1)![3]).toEqual({ streamId: STREAM.id, name: 'YouTube', changed: ['streamKey', 'url'], previousHost: 'a.rtmps.youtube.com:443', host: 'relay.example:443' });
   });
 });

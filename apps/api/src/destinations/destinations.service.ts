@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Destination, isRtmpServerUrl, platformPreset } from '@fanout/contracts';
-import { AuditService } from '../audit/audit.service';
+import { type AuditMetadata, AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import { AppError } from '../common/app-error';
 import { UUID } from '../common/prisma-errors';
+import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import { IngestService } from '../ingest/ingest.service';
 import { LOGGER, type Logger } from '../logging/logger';
 import { canManageStream } from '../streams/stream-access';
-import { StreamsRepository } from '../streams/streams.repository';
 import type { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
-import { type DestinationChanges, DestinationsRepository, type DestinationRow } from './destinations.repository';
+import { type DestinationChanges, DestinationsRepository, type DestinationRow, type StreamOwner } from './destinations.repository';
+import { type DestinationServer, judgeServer, privateAddressesAllowed, sameServer, serverLabel, serverOf } from './destination-address';
 import { maskKey } from './mask';
 
 const noStream = () => new AppError('NOT_FOUND', { message: 'No such stream.' });
@@ -22,6 +23,14 @@ const badUrl = () =>
  * Where a stream is restreamed to. Keys are stored AES-GCM encrypted and never leave the API
  * again: reads show them masked. Every change is applied to a live stream at once, through
  * `IngestService.refreshDestinations`, which touches only the destinations that changed.
+ *
+ * The rules that keep a destination from being turned against the server or its users:
+ * - a host that is a literal private, loopback, link-local, CGNAT, multicast or metadata
+ *   address (in any spelling) is refused unless the stream's owner is an owner or admin
+ *   (or ALLOW_PRIVATE_DESTINATIONS); names are checked again at each connection;
+ * - at most MAX_DESTINATIONS_PER_STREAM per stream;
+ * - a new server (scheme, host or port) needs the key again, so a saved key can never be
+ *   sent somewhere else by editing only the URL; the audit log keeps the old and new host.
  */
 @Injectable()
 export class DestinationsService {
@@ -29,10 +38,10 @@ export class DestinationsService {
 
   constructor(
     private readonly destinations: DestinationsRepository,
-    private readonly streams: StreamsRepository,
     private readonly secrets: Secrets,
     private readonly ingest: IngestService,
     private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Pick<Config, 'ALLOW_PRIVATE_DESTINATIONS' | 'MAX_DESTINATIONS_PER_STREAM'>,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'destinations' });
@@ -45,10 +54,13 @@ export class DestinationsService {
 
   /** `url` defaults to the platform's server; platforms without one (custom, LinkedIn) must give it. */
   async create(user: User, streamId: string, input: CreateDestinationDto): Promise<Destination> {
-    await this.accessibleStream(user, streamId);
+    const owner = await this.accessibleStream(user, streamId);
     const url = input.url ?? defaultUrl(input.platform);
-    if (url === undefined || !isRtmpServerUrl(url)) throw badUrl();
-    const row = await this.destinations.create({ streamId, name: input.name, platform: input.platform, url, keyCiphertext: this.secrets.encrypt(input.streamKey), enabled: input.enabled });
+    if (url === undefined) throw badUrl();
+    this.checkServer(this.server(url), owner);
+    const max = this.config.MAX_DESTINATIONS_PER_STREAM;
+    const row = await this.destinations.create({ streamId, name: input.name, platform: input.platform, url, keyCiphertext: this.secrets.encrypt(input.streamKey), enabled: input.enabled }, max);
+    if (row === 'limit') throw new AppError('LIMIT_REACHED', { message: `A stream can have at most ${max} destinations.`, internal: `stream ${streamId} has ${max} destinations` });
     if (!row) throw noStream();
     await this.applyLive(streamId);
     this.log.info({ streamId, destinationId: row.id, platform: row.platform, userId: user.id }, 'destination created');
@@ -57,8 +69,8 @@ export class DestinationsService {
   }
 
   /**
-   * Any subset of fields; a missing `streamKey` keeps the saved key. A new platform without a
-   * `url` takes that platform's server when it has one, else keeps the current URL.
+   * Any subset of fields; a missing `streamKey` keeps the saved key, unless the server changes.
+   * A new platform without a `url` takes that platform's server when it has one, else keeps the current URL.
    */
   async update(user: User, id: string, input: UpdateDestinationDto): Promise<Destination> {
     const current = await this.accessibleDestination(user, id);
@@ -68,8 +80,20 @@ export class DestinationsService {
     if (input.enabled !== undefined) changes.enabled = input.enabled;
     if (input.streamKey !== undefined) changes.keyCiphertext = this.secrets.encrypt(input.streamKey);
     const url = input.url ?? (input.platform !== undefined && input.platform !== current.platform ? defaultUrl(input.platform) : undefined);
+    const before = this.server(current.url);
+    let moved: { from: DestinationServer; to: DestinationServer } | undefined;
     if (url !== undefined) {
-      if (!isRtmpServerUrl(url)) throw badUrl();
+      const after = this.server(url);
+      this.checkServer(after, current.stream);
+      if (!sameServer(before, after)) {
+        if (input.streamKey === undefined) {
+          throw new AppError('VALIDATION_FAILED', {
+            errors: [{ path: 'streamKey', message: 'Enter the stream key again: the server changed' }],
+            internal: `server change ${serverLabel(before)} -> ${serverLabel(after)} without the key`,
+          });
+        }
+        moved = { from: before, to: after };
+      }
       changes.url = url;
     }
     const changed = Object.keys(changes).map((field) => (field === 'keyCiphertext' ? 'streamKey' : field));
@@ -78,7 +102,9 @@ export class DestinationsService {
     if (!row) throw noDestination();
     await this.applyLive(row.streamId);
     this.log.info({ streamId: row.streamId, destinationId: id, changed, userId: user.id }, 'destination updated');
-    await this.audit.record(user, 'destination.update', { type: 'destination', id }, { streamId: row.streamId, name: row.name, changed });
+    const metadata: AuditMetadata = { streamId: row.streamId, name: row.name, changed };
+    if (moved) Object.assign(metadata, { previousHost: serverLabel(moved.from), host: serverLabel(moved.to) });
+    await this.audit.record(user, 'destination.update', { type: 'destination', id }, metadata);
     return this.toDestination(row, input.streamKey);
   }
 
@@ -90,15 +116,27 @@ export class DestinationsService {
     await this.audit.record(user, 'destination.delete', { type: 'destination', id }, { streamId: current.streamId, name: current.name, platform: current.platform });
   }
 
-  private async accessibleStream(user: User, streamId: string): Promise<void> {
-    const stream = UUID.test(streamId) ? await this.streams.find(streamId) : null;
-    if (!stream || !canManageStream(user, stream.ownerId)) throw noStream();
+  private async accessibleStream(user: User, streamId: string): Promise<StreamOwner> {
+    const owner = UUID.test(streamId) ? await this.destinations.streamOwner(streamId) : null;
+    if (!owner || !canManageStream(user, owner.ownerId)) throw noStream();
+    return owner;
   }
 
-  private async accessibleDestination(user: User, id: string): Promise<DestinationRow> {
+  private async accessibleDestination(user: User, id: string): Promise<DestinationRow & { stream: StreamOwner }> {
     const row = UUID.test(id) ? await this.destinations.find(id) : null;
     if (!row || !canManageStream(user, row.stream.ownerId)) throw noDestination();
     return row;
+  }
+
+  private server(url: string): DestinationServer {
+    const server = isRtmpServerUrl(url) ? serverOf(url) : null;
+    if (!server) throw badUrl();
+    return server;
+  }
+
+  private checkServer(server: DestinationServer, owner: StreamOwner): void {
+    const { refusal } = judgeServer(server, privateAddressesAllowed(owner.ownerRole, this.config));
+    if (refusal) throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'url', message: `This server is not allowed: ${refusal}` }], internal: `destination host refused: ${refusal}` });
   }
 
   /** The database is the truth; a live stream that cannot take the change is logged, not failed. */
@@ -112,6 +150,8 @@ export class DestinationsService {
 
   /** `plainKey` when the caller just sent it, saving a decryption. */
   private toDestination(row: DestinationRow, plainKey?: string): Destination {
+    const server = serverOf(row.url);
+    const warning = server ? judgeServer(server, true).warning : null;
     return {
       id: row.id,
       streamId: row.streamId,
@@ -120,6 +160,7 @@ export class DestinationsService {
       url: row.url,
       streamKeyMasked: maskKey(plainKey ?? this.secrets.decrypt(row.keyCiphertext)),
       enabled: row.enabled,
+      warnings: warning === null ? [] : [warning],
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };

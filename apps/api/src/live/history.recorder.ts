@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { DestinationStateEvent, IngestEvent, IngestFacts, StreamRestreamer, StreamStats } from '@fanout/restream';
+import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type IngestFacts, type StreamRestreamer, type StreamStats } from '@fanout/restream';
 import { Clock } from '../common/clock';
 import { isPrismaError } from '../common/prisma-errors';
 import { IngestService } from '../ingest/ingest.service';
@@ -159,7 +159,7 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
     const at = this.clock.now();
     this.enqueue(streamId, tracked, async () => {
       try {
-        await this.history.addDestinationEvent({ streamId, destinationId: change.destinationId, at, fromState: change.from, toState: change.to, reason: change.reason ?? null, message: change.message ?? null });
+        await this.history.addDestinationEvent({ streamId, destinationId: change.destinationId, at, fromState: change.from, toState: change.to, reason: change.reason ?? null, message: change.message === undefined ? null : boundedFailureText(change.message) });
       } catch (error) {
         // The destination (or stream) was deleted meanwhile: its history went with it.
         if (!isPrismaError(error, 'P2003')) throw error;

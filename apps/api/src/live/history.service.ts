@@ -4,6 +4,7 @@ import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
 import { HistoryRepository, type SessionRow, type TimelineRow } from './history.repository';
 import { StreamAccess } from './stream-access.service';
+import { type FailureDetail, failureDetailFor, shownFailure } from './status-mapper';
 
 /** `GET /api/streams/:id/sessions`: publish history, newest first, each with its destination timeline. */
 @Injectable()
@@ -23,12 +24,12 @@ export class HistoryService {
     const events = await this.history.timeline(streamId, from, now);
     // Newest first: a session's destination events run until the next one started (its grace
     // window and the destinations' release come after its end, which is when the publisher left).
-    return rows.map((row, i) => toSession(row, events, now, rows[i - 1]?.startedAt));
+    return rows.map((row, i) => toSession(row, events, now, failureDetailFor(user), rows[i - 1]?.startedAt));
   }
 }
 
 /** One session in the contract's shape; `events` are the stream's, oldest first, up to `until` (the next session's start). */
-export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, until?: Date): IngestSession {
+export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, detail: FailureDetail = 'full', until?: Date): IngestSession {
   const end = row.endedAt ?? now;
   return {
     id: row.id,
@@ -50,8 +51,14 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
         destinationName: e.destination.name,
         from: e.fromState as DestinationState,
         to: e.toState as DestinationState,
-        reason: e.reason,
-        message: e.message,
+        ...timelineFailure(e, detail),
       })),
   };
+}
+
+/** A stored reason and message as the viewer may see them (members: coarse; everyone: bounded text). */
+function timelineFailure(e: Pick<TimelineRow, 'reason' | 'message'>, detail: FailureDetail): { reason: string | null; message: string | null } {
+  if (e.reason === null) return { reason: null, message: e.message === null ? null : shownFailure('none', e.message, 'full').message };
+  const shown = shownFailure(e.reason, e.message ?? '', detail);
+  return { reason: shown.reason, message: e.message === null && shown.reason !== 'unreachable' ? null : shown.message };
 }

@@ -4,6 +4,7 @@ import type { StreamStatus } from '@fanout/contracts';
 import type { StreamRestreamer, StreamStats } from '@fanout/restream';
 import { FakeClock, strictFake } from '../../test/support/strict-fake';
 import { capturedLogger } from '../../test/support/logs';
+import type { Credentials } from '../auth/credentials';
 import type { IngestService } from '../ingest/ingest.service';
 import { LiveEventHub } from './live-event-hub';
 import { LiveEventsService } from './live-events.service';
@@ -32,7 +33,8 @@ function setUp() {
   const access = strictFake<StreamAccess>('StreamAccess', {});
   const hub = new LiveEventHub(ingest);
   hub.onModuleInit();
-  const service = new LiveEventsService(access, status, hub, ingest, new FakeClock() as never, capturedLogger().logger, { liveStatusMs: 1_000, idleStatusMs: 5_000, pingMs: 15_000 });
+  const credentials = strictFake<Credentials>('Credentials', {});
+  const service = new LiveEventsService(access, credentials, status, hub, ingest, new FakeClock() as never, capturedLogger().logger, { liveStatusMs: 1_000, idleStatusMs: 5_000, pingMs: 15_000, recheckMs: 2_000 });
   const out: string[] = [];
   const sink = { write: (chunk: string) => out.push(chunk) };
   return {
@@ -123,5 +125,43 @@ describe('LiveEventsService', () => {
     stop();
     expect(second.listenerCount('ingest')).toBe(0);
     expect(t.events.listenerCount('started')).toBe(1); // only the hub's own, whatever the clients did
+  });
+
+  it('re-checks the viewer every 2 s, ends the stream once the check fails, and follows a role change meanwhile', async () => {
+    const t = setUp();
+    let answer: 'full' | 'coarse' | null | Error = 'full';
+    let checks = 0;
+    let ended = 0;
+    const sink = { write: t.sink.write, end: () => ended++ };
+    const stop = t.service.stream(STREAM, sink, {
+      detail: 'full',
+      recheck: async () => {
+        checks++;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    const restreamer = t.goLive();
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(checks).toBe(2);
+    answer = 'coarse';
+    await vi.advanceTimersByTimeAsync(2_000);
+    restreamer.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'reconnecting', reason: 'refused', message: 'connection refused', nextRetryAt: '2026-11-21T12:00:01.000Z' });
+    expect(t.out.at(-1)).toContain('"reason":"unreachable","message":"Could not connect to the destination server."');
+    answer = null;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(ended).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(t.hub.subscriberCount()).toBe(0);
+    stop();
+  });
+
+  it('fails closed: a re-check that throws ends the stream too', async () => {
+    const t = setUp();
+    let ended = 0;
+    t.service.stream(STREAM, { write: t.sink.write, end: () => ended++ }, { detail: 'coarse', recheck: async () => Promise.reject(new Error('database down')) });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(ended).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveRepository } from './live.repository';
-import { idleStatus, statusFromStats } from './status-mapper';
+import { type FailureDetail, failureDetailFor, idleStatus, statusFromStats } from './status-mapper';
 import { StreamAccess } from './stream-access.service';
 
 /** `GET /api/streams/:id/status`: the engine's live statistics, or the configured destinations when idle. */
@@ -19,13 +19,13 @@ export class LiveStatusService {
 
   async status(user: User, streamId: string): Promise<StreamStatus> {
     await this.access.visible(user, streamId);
-    return this.current(streamId);
+    return this.current(streamId, failureDetailFor(user));
   }
 
   /** No access check: for callers that did it already (the events stream). */
-  async current(streamId: string): Promise<StreamStatus> {
+  async current(streamId: string, detail: FailureDetail = 'full'): Promise<StreamStatus> {
     const stats = this.ingest.stats(streamId);
-    if (stats) return statusFromStats(stats);
+    if (stats) return statusFromStats(stats, detail);
     return idleStatus(streamId, await this.live.destinations(streamId), this.clock.now());
   }
 }

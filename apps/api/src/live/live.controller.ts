@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { sessionsQuerySchema, type IngestSession, type StreamStatus, type User } from '@fanout/contracts';
-import { CurrentUser } from '../auth/decorators';
+import type { AuthContext } from '../auth/auth.types';
+import { CurrentAuth, CurrentUser } from '../auth/decorators';
 import { zodDto } from '../common/zod-dto';
 import { HistoryService } from './history.service';
 import { LiveEventsService } from './live-events.service';
@@ -23,10 +24,10 @@ export class LiveController {
     return this.status.status(user, id);
   }
 
-  /** Server-Sent Events: `status` (1 s live, 5 s idle), `state`, `ingest`, `: ping` every 15 s. */
+  /** Server-Sent Events: `status` (1 s live, 5 s idle), `state`, `ingest`, `: ping` every 15 s; ends within 2 s of losing access. */
   @Get(':id/events')
-  stream(@CurrentUser() user: User, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    return this.events.serve(user, id, reply);
+  stream(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.events.serve(auth, id, reply);
   }
 
   /** Newest first, `?limit` (1-100, default 20). */

@@ -12,7 +12,8 @@ import { HistoryRepository } from './history.repository';
 import { HistoryService } from './history.service';
 import { LiveController } from './live.controller';
 import { LiveEventHub } from './live-event-hub';
-import { LiveEventsService } from './live-events.service';
+import { CONFIG, type Config } from '../config/config';
+import { LIVE_EVENTS_TIMING, LiveEventsService, type LiveEventsTiming } from './live-events.service';
 import { LiveRepository } from './live.repository';
 import { LiveStatusService } from './live-status.service';
 import { StreamAccess } from './stream-access.service';
@@ -30,6 +31,7 @@ export const LIVE_PROVIDERS: Provider[] = [
   LiveStatusService,
   LiveEventHub,
   LiveEventsService,
+  { provide: LIVE_EVENTS_TIMING, inject: [CONFIG], useFactory: (config: Config): Partial<LiveEventsTiming> => ({ recheckMs: config.EVENTS_RECHECK_S * 1000 }) },
   HistoryRepository,
   HistoryRecorder,
   HistoryService,

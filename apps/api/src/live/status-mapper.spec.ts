@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { destinationStateEventSchema, ingestEventSchema, streamStatusSchema } from '@fanout/contracts';
-import { idleStatus, ingestEventFromEngine, stateEventFromChange, statusFromStats } from './status-mapper';
+import { COARSE_FAILURE_MESSAGE, failureDetailFor, idleStatus, ingestEventFromEngine, shownFailure, stateEventFromChange, statusFromStats } from './status-mapper';
 import { engineStats } from '../../test/support/engine-stats';
 
 describe('status mapping', () => {
@@ -80,5 +80,28 @@ describe('status mapping', () => {
       audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
       audioPresent: true,
     });
+  });
+
+  it('shows members one coarse reason for every connection failure, and owners and admins the detail, bounded', () => {
+    expect(failureDetailFor({ role: 'member' })).toBe('coarse');
+    expect(failureDetailFor({ role: 'admin' })).toBe('full');
+    const oracle: [string, string][] = [
+      ['refused', 'connection refused'],
+      ['timeout', 'no TCP connection within 10000 ms'],
+      ['closed-by-peer', 'closed during handshake'],
+      ['protocol', 'server answered RTMP version 72'],
+      ['tls', 'TLS failure (ERR_SSL_WRONG_VERSION_NUMBER): wrong version number'],
+      ['dns', 'DNS lookup failed (ENOTFOUND)'],
+    ];
+    for (const [reason, message] of oracle) {
+      expect(shownFailure(reason, message, 'coarse')).toEqual({ reason: 'unreachable', message: COARSE_FAILURE_MESSAGE });
+      expect(shownFailure(reason, message, 'full')).toEqual({ reason, message });
+    }
+    expect(shownFailure('rejected-key', 'publish rejected', 'coarse')).toEqual({ reason: 'rejected-key', message: 'publish rejected' });
+    expect(shownFailure('refused', `x\u0000${'y'.repeat(500)}`, 'full').message).toHaveLength(200);
+    const event = stateEventFromChange({ destinationId: 'd', from: 'connecting', to: 'reconnecting', reason: 'protocol', message: 'server answered RTMP version 72', nextRetryAt: '2026-11-21T12:00:03.000Z' }, new Date(0), 'coarse');
+    expect(event).toMatchObject({ reason: 'unreachable', message: COARSE_FAILURE_MESSAGE });
+    const status = statusFromStats(engineStats({ destinations: [{ lastError: { reason: 'refused', message: 'connection refused', at: '2026-11-21T11:59:30.000Z' } }] }), 'coarse');
+    expect(status.destinations[0]!.lastError).toEqual({ reason: 'unreachable', message: COARSE_FAILURE_MESSAGE, at: '2026-11-21T11:59:30.000Z' });
   });
 });

@@ -1,5 +1,28 @@
 import { IDLE_INGEST, type DestinationStateEvent as ContractStateEvent, type IngestEvent as ContractIngestEvent, type StreamStatus } from '@fanout/contracts';
-import type { DestinationStateEvent, IngestEvent, StreamStats } from '@fanout/restream';
+import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type StreamStats } from '@fanout/restream';
+import type { User } from '../auth/auth.types';
+
+/**
+ * How much of a destination failure a viewer sees. Owners and admins get the engine's reason
+ * and text (bounded and sanitised); members get `unreachable` and one fixed sentence for every
+ * connection failure, so their destinations cannot probe the network: refused, timed out,
+ * closed during the handshake and "answered RTMP version 72" all read the same.
+ */
+export type FailureDetail = 'full' | 'coarse';
+
+export function failureDetailFor(user: Pick<User, 'role'>): FailureDetail {
+  return user.role === 'member' ? 'coarse' : 'full';
+}
+
+/** Reasons that say nothing about the network, only about a server the member could reach anyway. */
+const MEMBER_VISIBLE = new Set(['rejected-key', 'stalled']);
+export const COARSE_FAILURE_MESSAGE = 'Could not connect to the destination server.';
+
+/** A failure as `detail` lets the viewer see it. */
+export function shownFailure<R extends string>(reason: R, message: string, detail: FailureDetail): { reason: R | 'unreachable'; message: string } {
+  if (detail === 'full' || MEMBER_VISIBLE.has(reason)) return { reason, message: boundedFailureText(message) };
+  return { reason: 'unreachable', message: COARSE_FAILURE_MESSAGE };
+}
 
 /** A configured destination as the database knows it, for the status of a stream nobody publishes to. */
 export interface ConfiguredDestination {
@@ -15,7 +38,7 @@ export interface ConfiguredDestination {
  * still on air for viewers; `idle` is idle. Fields the contract does not carry (socket
  * bytes, dropped audio frames, encoder name) are left out, never passed through.
  */
-export function statusFromStats(stats: StreamStats): StreamStatus {
+export function statusFromStats(stats: StreamStats, detail: FailureDetail = 'full'): StreamStatus {
   const ingest = stats.ingest;
   const live = ingest.state !== 'idle';
   return {
@@ -42,7 +65,7 @@ export function statusFromStats(stats: StreamStats): StreamStatus {
       queueBytes: d.queueBytes,
       droppedFrames: d.droppedFrames,
       reconnects: d.reconnects,
-      lastError: d.lastError === null ? null : { reason: d.lastError.reason, message: d.lastError.message, at: d.lastError.at },
+      lastError: d.lastError === null ? null : { ...shownFailure(d.lastError.reason, d.lastError.message, detail), at: d.lastError.at },
       nextRetryAt: d.nextRetryAt,
       liveSince: d.liveSince,
       warnings: [...d.warnings],
@@ -74,13 +97,15 @@ export function idleStatus(streamId: string, destinations: readonly ConfiguredDe
 }
 
 /** An engine state change as a `state` event: the contract adds the wall time it was seen. */
-export function stateEventFromChange(change: DestinationStateEvent, at: Date): ContractStateEvent {
+export function stateEventFromChange(change: DestinationStateEvent, at: Date, detail: FailureDetail = 'full'): ContractStateEvent {
+  const failure = change.reason === undefined ? undefined : shownFailure(change.reason, change.message ?? '', detail);
+  const message = failure !== undefined && (change.message !== undefined || failure.reason === 'unreachable') ? failure.message : change.message === undefined ? undefined : boundedFailureText(change.message);
   return {
     destinationId: change.destinationId,
     from: change.from,
     to: change.to,
-    ...(change.reason !== undefined ? { reason: change.reason } : {}),
-    ...(change.message !== undefined ? { message: change.message } : {}),
+    ...(failure !== undefined ? { reason: failure.reason } : {}),
+    ...(message !== undefined ? { message } : {}),
     ...(change.nextRetryAt !== undefined ? { nextRetryAt: change.nextRetryAt } : {}),
     at: at.toISOString(),
   };

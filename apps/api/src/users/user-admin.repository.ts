@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Role } from '../auth/auth.types';
-import type { UserRow } from '../auth/users.repository';
+import { revokeCredentials, type UserRow } from '../auth/users.repository';
 import { isPrismaError } from '../common/prisma-errors';
 
 const USER = { id: true, email: true, role: true, createdAt: true } as const;
@@ -39,7 +39,7 @@ export class UserAdminRepository {
 
   /**
    * Change role and/or password in one transaction. A new password revokes every live
-   * session of the user. 'last-owner' when it would demote the only owner; null when gone.
+   * session and every API token of the user. 'last-owner' when it would demote the only owner; null when gone.
    */
   update(id: string, data: { role?: Role; passwordHash?: string }, now: Date): Promise<OwnerGuarded<UserRow>> {
     return this.prisma.client.$transaction(async (tx) => {
@@ -48,7 +48,7 @@ export class UserAdminRepository {
       if (!current) return null;
       if (current.role === 'owner' && data.role !== undefined && data.role !== 'owner' && (await tx.user.count({ where: { role: 'owner' } })) <= 1) return 'last-owner';
       const row = await tx.user.update({ where: { id }, data, select: USER });
-      if (data.passwordHash !== undefined) await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
+      if (data.passwordHash !== undefined) await revokeCredentials(tx, id, now);
       return row;
     });
   }

@@ -19,7 +19,7 @@ const lastOwner = () => new AppError('LAST_OWNER');
  * - only an owner creates owners, promotes to owner, or changes or deletes an owner;
  * - there is always at least one owner (409 LAST_OWNER), checked atomically in the repository;
  * - nobody deletes their own account (409 CANNOT_DELETE_SELF);
- * - a new password signs that user out of every session (API tokens stay valid).
+ * - a new password signs that user out of every session and revokes every API token of theirs.
  */
 @Injectable()
 export class UsersService {
@@ -59,7 +59,7 @@ export class UsersService {
     const row = await this.users.update(id, data, this.clock.now());
     if (row === null) throw notFound();
     if (row === 'last-owner') throw lastOwner();
-    this.log.info({ userId: id, changed, actorId: actor.id }, input.password === undefined ? 'user updated' : 'user updated; their sessions are revoked');
+    this.log.info({ userId: id, changed, actorId: actor.id }, input.password === undefined ? 'user updated' : 'user updated; their sessions and tokens are revoked');
     await this.audit.record(actor, 'user.update', { type: 'user', id }, { email: row.email, role: row.role, changed });
     return toUser(row);
   }

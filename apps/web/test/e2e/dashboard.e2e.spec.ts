@@ -107,6 +107,14 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     context.setDefaultTimeout(60_000);
+    // Every page runs under the dashboard's CSP: record each violation the browser reports.
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const list = ((window as unknown as { __csp?: string[] }).__csp ??= []);
+        list.push(`${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} on ${location.pathname}`);
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+      });
+    });
   }, 330_000);
 
   afterAll(async () => {
@@ -120,6 +128,18 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
 
   it('signs in, creates a stream, goes live to a local sink through the copied URL and key, and shows disable, failure and reconnect', async () => {
     const page = context!.pages()[0] ?? (await context!.newPage());
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+
+    // Every response carries the security headers, and pages a nonce-based CSP.
+    const login = await page.goto(`${origin}/login`);
+    const csp = login!.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(login!.headers()['x-content-type-options']).toBe('nosniff');
+    expect(login!.headers()['referrer-policy']).toBe('same-origin');
 
     // Sign in (the owner was created from ADMIN_EMAIL / ADMIN_PASSWORD).
     await page.goto(`${origin}/login`);
@@ -216,8 +236,18 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
     await expect.poll(() => page.getByLabel('New API token').inputValue(), poll).toMatch(/^fo_pat_/);
     await screenshot(page, 'settings', false);
 
+    // Your account: this browser is listed as signed in.
+    await page.getByRole('link', { name: 'Your password and signed-in browsers' }).click();
+    await page.waitForURL(`${origin}/settings/account`);
+    await page.getByRole('list', { name: 'Your sessions' }).getByText('This browser').waitFor();
+    await screenshot(page, 'account', false);
+
     // Sign out.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${origin}/login`);
+
+    // No page broke under the CSP: the browser reported no violation and logged no CSP error.
+    expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
+    expect(consoleErrors.filter((text) => /Content[- ]Security[- ]Policy|CSP violation/i.test(text))).toEqual([]);
   }, 240_000);
 });

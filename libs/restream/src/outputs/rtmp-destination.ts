@@ -24,6 +24,8 @@ export interface DestinationSpec {
   enabled: boolean;
   rules?: PlatformRules;
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  /** Resolves (and may refuse) the server's address for each connection: the host's connection policy. */
+  lookup?: PublishOptions['lookup'];
 }
 
 /** An RTMP destination's stats: the common sink figures plus its connection. */
@@ -265,6 +267,7 @@ export class RtmpDestination implements Sink {
       timeoutMs: this.rtmp.connectTimeoutMs,
       ...(fourCcList !== undefined ? { fourCcList } : {}),
       ...(this.specValue.tls !== undefined ? { tls: this.specValue.tls } : {}),
+      ...(this.specValue.lookup !== undefined ? { lookup: this.specValue.lookup } : {}),
     };
     this.log.debug({ attempt: this.attempts }, 'connecting');
     this.rtmp.publish(target, options).then(
@@ -372,7 +375,7 @@ export class RtmpDestination implements Sink {
     if (generation !== this.generation) return;
     const status = this.stateValue.status;
     if (status !== 'connecting' && status !== 'live') return;
-    const failure = this.redact(isFailure(error) ? error : failureFromError(error));
+    const failure = isFailure(error) ? error : failureFromError(error, this.specValue.streamKey);
     this.teardown();
     const now = this.ctx.clock();
     this.lastError = { reason: failure.reason, message: failure.message, at: this.wallIso(now) };
@@ -433,13 +436,6 @@ export class RtmpDestination implements Sink {
     this.log.info({ from: from.status, to: to.status, reason: change.reason ?? null }, 'destination state');
     this.ctx.stateChanged(change);
     return to.status;
-  }
-
-  /** A remote server may quote the stream name in its rejection text: never let the key through. */
-  private redact<T extends { message: string }>(failure: T): T {
-    const key = this.specValue.streamKey.trim();
-    if (key.length < 4 || !failure.message.includes(key)) return failure;
-    return { ...failure, message: failure.message.split(key).join('[stream key]') };
   }
 
   private wallIso(monotonicMs: number): string {

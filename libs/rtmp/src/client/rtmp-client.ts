@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Socket, connect as netConnect } from 'node:net';
+import { type LookupFunction, Socket, connect as netConnect, isIP as netIsIP } from 'node:net';
 import { ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import type { AmfObject } from '../amf/types';
 import { RtmpError } from '../errors';
@@ -23,6 +23,12 @@ export interface RtmpConnectOptions {
   chunkSize?: number;
   /** Time allowed for TCP/TLS connect plus the RTMP handshake (default limits.handshakeTimeoutMs). */
   connectTimeoutMs?: number;
+  /**
+   * Resolves the host instead of the system resolver (net.connect's `lookup`): a connection
+   * policy can refuse an address, and the socket connects to exactly what it returned. It is
+   * consulted for address literals too (Node itself skips `lookup` for those).
+   */
+  lookup?: LookupFunction;
 }
 
 export interface PublishOptions extends Omit<RtmpConnectOptions, 'host' | 'port' | 'secure'> {
@@ -71,6 +77,14 @@ export class RtmpClientConnection {
 
 /** Opens a TCP or TLS connection and runs the RTMP handshake. Socket errors become typed errors. */
 export function connectRtmp(options: RtmpConnectOptions): Promise<RtmpClientConnection> {
+  const lookup = options.lookup;
+  if (lookup === undefined || netIsIP(options.host) === 0) return openConnection(options);
+  return new Promise<void>((resolve, reject) =>
+    lookup(options.host, { all: true }, (error) => (error ? reject(socketError(error, 'connect')) : resolve())),
+  ).then(() => openConnection(options));
+}
+
+function openConnection(options: RtmpConnectOptions): Promise<RtmpClientConnection> {
   const limits = resolveLimits(options.limits);
   const timeoutMs = options.connectTimeoutMs ?? limits.handshakeTimeoutMs;
   return new Promise((resolve, reject) => {
@@ -80,9 +94,10 @@ export function connectRtmp(options: RtmpConnectOptions): Promise<RtmpClientConn
           host: options.host,
           port: options.port,
           servername: options.tls?.servername ?? (isIp(options.host) ? undefined : options.host),
+          ...(options.lookup ? { lookup: options.lookup } : {}),
           ...options.tls,
         })
-      : netConnect({ host: options.host, port: options.port });
+      : netConnect({ host: options.host, port: options.port, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const session = new ClientSession({ limits, chunkSize: options.chunkSize });
     const fail = (error: RtmpError): void => {
       if (settled) return;

@@ -1,5 +1,6 @@
 import { apiTokenSchema, userSchema } from '@fanout/contracts';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ApiUnavailable } from '@/components/api-unavailable';
 import { ApiRequestError } from '@/lib/api';
 import { loadHealth } from '@/lib/health';
@@ -24,7 +25,12 @@ export default async function SettingsPage() {
     ]);
     return (
       <div className="space-y-6">
-        <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        <div className="flex flex-wrap items-baseline justify-between gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+          <Link href="/settings/account" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+            Your password and signed-in browsers
+          </Link>
+        </div>
         {users ? <UsersClient initial={users} me={auth.user} /> : null}
         <TokensClient initial={tokens} />
         <SystemStatusClient initial={health} />

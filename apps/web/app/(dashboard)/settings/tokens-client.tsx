@@ -1,46 +1,53 @@
 'use client';
 
-import { createApiTokenSchema, createdApiTokenSchema, toFieldErrors, type ApiToken, type CreatedApiToken } from '@fanout/contracts';
+import { createApiTokenSchema, createdApiTokenSchema, type ApiToken, type CreatedApiToken } from '@fanout/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyButton } from '@/components/copy-button';
 import { TextField } from '@/components/text-field';
+import { SelectField } from '@/components/select-field';
 import { alertBox, card, input, primaryButton, secondaryButton, subtleText } from '@/components/ui';
-import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
+import { apiRequest } from '@/lib/api';
+import { useApiForm } from '@/lib/use-api-form';
 
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+const SCOPES = [
+  { value: 'read-write', label: 'Read and write' },
+  { value: 'read-only', label: 'Read only' },
+];
+/** Days until the token expires; '' never. */
+const EXPIRIES = [
+  { value: '7', label: 'In 7 days' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In a year' },
+  { value: '', label: 'Never' },
+];
 
 /** Personal API tokens: create (the secret is shown once), list, revoke. */
 export function TokensClient({ initial }: { initial: ApiToken[] }) {
   const [tokens, setTokens] = useState(initial);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, formError, pending, submit } = useApiForm('Could not create the token.');
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    setFormError(null);
-    const parsed = createApiTokenSchema.safeParse({ name: String(new FormData(form).get('name') ?? '') });
-    if (!parsed.success) {
-      setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
-      return;
-    }
-    setErrors({});
-    setPending(true);
-    try {
-      const token = await apiRequest('/api/tokens', { method: 'POST', json: parsed.data, schema: createdApiTokenSchema });
+    const data = new FormData(form);
+    const days = String(data.get('expiresInDays') ?? '');
+    const parsed = createApiTokenSchema.safeParse({
+      name: String(data.get('name') ?? ''),
+      scope: String(data.get('scope') ?? 'read-write'),
+      ...(days === '' ? {} : { expiresInDays: Number(days) }),
+    });
+    await submit(parsed, async (body) => {
+      const token = await apiRequest('/api/tokens', { method: 'POST', json: body, schema: createdApiTokenSchema });
       setCreated(token);
-      setTokens((list) => [{ id: token.id, name: token.name, createdAt: token.createdAt, lastUsedAt: null }, ...list]);
+      setTokens((list) => [{ id: token.id, name: token.name, scope: token.scope, createdAt: token.createdAt, lastUsedAt: null, expiresAt: token.expiresAt }, ...list]);
       form.reset();
-    } catch (error) {
-      if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) setErrors(error.fieldErrors);
-      else setFormError(error instanceof Error ? error.message : 'Could not create the token.');
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -48,7 +55,7 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
       <h2 id="tokens-title" className="text-base font-semibold">
         Personal API tokens
       </h2>
-      <p className={`mt-1 ${subtleText}`}>For scripts and integrations: send as <code>Authorization: Bearer …</code>. A token can do what you can.</p>
+      <p className={`mt-1 ${subtleText}`}>For scripts and integrations: send as <code>Authorization: Bearer …</code>. A read-write token can do what you can (except create tokens or change your password); a read-only token can only read. Changing your password revokes them all.</p>
 
       {created ? (
         <div role="status" className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-800 dark:bg-amber-950">
@@ -67,6 +74,8 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
         <div className="flex-1">
           <TextField name="name" label="Token name" placeholder="Stream deck" error={errors['name']} maxLength={100} />
         </div>
+        <SelectField name="scope" label="Access" defaultValue="read-write" options={SCOPES} />
+        <SelectField name="expiresInDays" label="Expires" defaultValue="90" options={EXPIRIES} />
         <button type="submit" className={`${primaryButton} sm:mt-7`} disabled={pending}>
           {pending ? 'Creating…' : 'Create token'}
         </button>
@@ -86,7 +95,8 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
               <div className="min-w-0 flex-1">
                 <p className="truncate text-sm font-medium">{t.name}</p>
                 <p className={`text-xs ${subtleText}`}>
-                  Created {date.format(new Date(t.createdAt))} · {t.lastUsedAt ? `last used ${date.format(new Date(t.lastUsedAt))}` : 'never used'}
+                  {t.scope === 'read-only' ? 'Read only' : 'Read and write'} · created {date.format(new Date(t.createdAt))} ·{' '}
+                  {t.lastUsedAt ? `last used ${date.format(new Date(t.lastUsedAt))}` : 'never used'} · {t.expiresAt ? `expires ${date.format(new Date(t.expiresAt))}` : 'never expires'}
                 </p>
               </div>
               <button type="button" className={secondaryButton} onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>

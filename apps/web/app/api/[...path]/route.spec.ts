@@ -98,6 +98,18 @@ describe('/api/[...path] proxy', () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 
+  it("leaves the API's security headers to the dashboard server, which sets them once on every response", async () => {
+    handle = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'", 'x-frame-options': 'DENY', 'x-request-id': 'r1' });
+      res.end('{}');
+    };
+    const response = await GET(new Request(`${dashboard}/api/streams`));
+    expect(response.headers.get('content-security-policy')).toBeNull();
+    expect(response.headers.get('x-content-type-options')).toBeNull();
+    expect(response.headers.get('x-frame-options')).toBeNull();
+    expect(response.headers.get('x-request-id')).toBe('r1');
+  });
+
   it('passes error statuses and headers through untouched (429 with Retry-After)', async () => {
     handle = (_req, res) => {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '17' });

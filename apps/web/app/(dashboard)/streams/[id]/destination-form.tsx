@@ -146,7 +146,7 @@ export function DestinationForm({
           spellCheck={false}
           autoComplete="off"
           placeholder={editing ? destination.streamKeyMasked : 'Paste the key from the platform'}
-          hint={editing ? 'Leave empty to keep the saved key.' : undefined}
+          hint={editing ? 'Leave empty to keep the saved key (a new server needs the key again).' : undefined}
           error={errors['streamKey']}
         />
         <label className={`flex items-center gap-2 ${subtleText}`}>

@@ -62,6 +62,8 @@ function DestinationCard({
     }
   }
 
+  // Saved warnings (a private server, allowed for owners and admins) and the live ones.
+  const warnings = [...destination.warnings, ...(live?.warnings ?? [])];
   return (
     <li className="px-4 py-4 sm:px-5" data-destination-id={destination.id} data-state={state}>
       <div className="flex flex-wrap items-start gap-3">
@@ -82,9 +84,9 @@ function DestinationCard({
               </span>
             ) : null}
           </div>
-          {live?.warnings.length ? (
+          {warnings.length ? (
             <ul className="mt-2 space-y-1" aria-label={`Warnings for ${destination.name}`}>
-              {live.warnings.map((w) => (
+              {warnings.map((w) => (
                 <li key={w} className="rounded-md bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
                   <span aria-hidden="true">⚠ </span>
                   {w}
