@@ -9,8 +9,7 @@ import { SECRET_KEY, Secrets } from './crypto/secrets';
 import { PasswordHasher } from './auth/password-hasher';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
-import { IngestService } from './ingest/ingest.service';
-import { DestinationSpecs } from './ingest/destination-specs';
+import { INGEST_PROVIDERS } from './ingest/ingest.providers';
 import { HostResolver } from './net/destination-lookup';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/decorators';
@@ -61,7 +60,7 @@ export class AppModule {
       module: AppModule,
       imports: [RuntimeModule.register(runtime), AuthModule],
       controllers: [HealthController, ...CONTROL_PLANE_CONTROLLERS, ...(options.controllers ?? [])],
-      providers: [HealthService, IngestService, DestinationSpecs, HostResolver, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS],
+      providers: [HealthService, ...INGEST_PROVIDERS, HostResolver, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS],
     };
   }
 }

@@ -11,7 +11,7 @@ import { PrismaService } from './database/prisma.service';
 import { PasswordHasher } from './auth/password-hasher';
 import { bootstrapOwner } from './auth/bootstrap-owner';
 import { HttpExceptionFilter } from './http-exception.filter';
-import { IngestService } from './ingest/ingest.service';
+import { RtmpIngestHost } from './ingest/rtmp-ingest-host';
 import { assertPortFree, assertWritableDir, listenError } from './startup/preflight';
 import { trustProxySetting } from '@fanout/contracts';
 import { httpServerTimeouts, installHttpEdge } from './http-edge';
@@ -81,7 +81,7 @@ export async function startApi(config: Readonly<Config>, logger: Logger = create
     await app.listen({ port: config.API_PORT, host: config.HOST }).catch((error: unknown) => {
       throw listenError('API_PORT', config.API_PORT, config.HOST, error);
     });
-    const ingest = app.get(IngestService);
+    const ingest = app.get(RtmpIngestHost);
     await ingest.start();
     const started = app;
     let closing: Promise<void> | undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service';
 import { Secrets } from '../src/crypto/secrets';
-import { IngestService } from '../src/ingest/ingest.service';
+import { EngineRegistry } from '../src/ingest/engine-registry';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { startTestApi, type TestApi } from './support/api';
 import { capturedLogger } from './support/logs';
@@ -86,7 +86,7 @@ describe.skipIf(skip)('broadcast conformance: every encoder, every destination, 
           const expected = comparable(frameHashes(short));
           const prisma = api.app.get(PrismaService);
           const secrets = api.app.get(Secrets);
-          const ingest = api.app.get(IngestService);
+          const ingest = api.app.get(EngineRegistry);
           const deadline = Date.now() + 270_000;
           const lost: string[] = [];
           for (let i = 0; i < 30 && Date.now() < deadline; i++) {
@@ -141,7 +141,7 @@ describe.skipIf(skip)('broadcast conformance: every encoder, every destination, 
             // The facts the platform reports mid-broadcast (3.5 s in: the first keyframe intervals
             // are known, and GStreamer's irregular first and last timestamps are out of the window).
             let lastLive: StreamStats | undefined;
-            const ingest = api.app.get(IngestService);
+            const ingest = api.app.get(EngineRegistry);
             const sampler = setInterval(() => {
               const stats = ingest.stats(stream.id);
               if (stats?.ingest.state === 'live' && lastLive === undefined && stats.ingest.uptimeS >= 3.5) lastLive = stats;

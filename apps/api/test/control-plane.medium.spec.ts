@@ -13,7 +13,7 @@ import {
 import { Secrets } from '../src/crypto/secrets';
 import { PrismaService } from '../src/database/prisma.service';
 import { DestinationsRepository } from '../src/destinations/destinations.repository';
-import { IngestService } from '../src/ingest/ingest.service';
+import { EngineRegistry } from '../src/ingest/engine-registry';
 import { type Actor, fromNewAddress, setUpTeam, signIn } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
 import { type Exchange, recordingClient } from './support/http';
@@ -59,7 +59,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
     secrets = api.app.get(Secrets);
     prisma = api.app.get(PrismaService);
     ingestUrl = `rtmp://127.0.0.1:${api.rtmpPort}/live`;
-    const ingest = api.app.get(IngestService);
+    const ingest = api.app.get(EngineRegistry);
     const real = ingest.refreshDestinations.bind(ingest);
     vi.spyOn(ingest, 'refreshDestinations').mockImplementation(async (streamId) => {
       await refreshDestinations(streamId);
@@ -83,7 +83,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
       const res = keep(await alice.call('POST', '/api/streams', { name: '  Main show  ' }));
       expect(res.status).toBe(201);
       stream = streamDetailSchema.parse(res.body);
-      expect(res.body).toEqual({ id: expect.any(String), ownerId: alice.user.id, name: 'Main show', ingestUrl, settings: {}, streamKey: expect.stringMatching(STREAM_KEY), createdAt: ISO, updatedAt: ISO });
+      expect(res.body).toEqual({ id: expect.any(String), ownerId: alice.user.id, name: 'Main show', ingestUrl, settings: {}, streamKey: expect.stringMatching(STREAM_KEY), createdAt: ISO, updatedAt: ISO, oldKeyInUse: null });
     });
 
     it('stores the key only as its lookup hash and ciphertext', async () => {

@@ -6,7 +6,7 @@ import { ingestSessionListSchema, metricsSeriesSchema, streamDetailSchema, strea
 import { publish, RtmpServer } from '@fanout/rtmp';
 import { HistoryRecorder } from '../src/live/history.recorder';
 import { MetricsRecorder } from '../src/metrics/metrics.recorder';
-import { IngestService } from '../src/ingest/ingest.service';
+import { EngineRegistry } from '../src/ingest/engine-registry';
 import { startTestApi, type TestApi } from './support/api';
 import { type Actor, setUpTeam, signIn } from './support/actors';
 import { recordingClient } from './support/http';
@@ -59,7 +59,7 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('live status, history and me
     );
     expect(live!.ingest).toMatchObject({ state: 'live', reconnectGrace: false, video: { codec: 'h264', width: 320, height: 240 }, audio: { codec: 'aac' }, audioPresent: true });
     expect(await within(ffmpeg.exited, 30_000, 'ffmpeg'), ffmpeg.stderr()).toBe(0);
-    await waitUntil('the stream to be released', () => api.app.get(IngestService).restreamer(stream.id) === undefined, 15_000);
+    await waitUntil('the stream to be released', () => api.app.get(EngineRegistry).engine(stream.id) === undefined, 15_000);
     await api.app.get(HistoryRecorder).idle();
     await api.app.get(MetricsRecorder).flush();
 

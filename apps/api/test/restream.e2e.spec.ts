@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service';
 import { Secrets } from '../src/crypto/secrets';
-import { IngestService } from '../src/ingest/ingest.service';
+import { EngineRegistry } from '../src/ingest/engine-registry';
 import { startTestApi, type TestApi } from './support/api';
 import { freePort } from './support/ports';
 import { probe, run, startsOnKeyframe, videoTimestampsMonotonic, waitUntil, within } from './support/media';
@@ -73,7 +73,7 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('nginx with th
         // After the grace window the destinations are unpublished, which ends each recording.
         expect(await within(listener.exited, 30_000, 'ffmpeg -listen'), listener.stderr()).toBe(0);
         await within(own.finished, 30_000, 'the Fanout sink');
-        await waitUntil('nginx to close its recording', () => existsSync(nginx.recording('k2')) && api.app.get(IngestService).stats(streamId) === undefined, 30_000);
+        await waitUntil('nginx to close its recording', () => existsSync(nginx.recording('k2')) && api.app.get(EngineRegistry).stats(streamId) === undefined, 30_000);
 
         const expected = probe(source);
         expect(expected.videoFrames).toBeGreaterThanOrEqual(170);
@@ -132,7 +132,7 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('nginx with th
     }
 
     function destinationState(streamId: string, name: string) {
-      return api.app.get(IngestService).stats(streamId)?.destinations.find((d) => d.name === name);
+      return api.app.get(EngineRegistry).stats(streamId)?.destinations.find((d) => d.name === name);
     }
 
     it('reconnects a destination process that is killed and restarted mid-stream, while the others lose nothing', async () => {

@@ -86,6 +86,7 @@ export function streamDetail(overrides: Partial<StreamDetail> = {}): StreamDetai
     settings: {},
     createdAt: '2026-11-21T20:00:00.000Z',
     updatedAt: '2026-11-21T20:00:00.000Z',
+    oldKeyInUse: null,
     streamKey: 'live_abcdefghijklmnop',
     ...overrides,
   };

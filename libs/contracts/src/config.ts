@@ -91,6 +91,15 @@ export const configSchema = z
         .optional(),
     ),
     INGEST_GRACE_S: seconds(10),
+    RTMP_MAX_CONNECTIONS: wholeNumber(1000, 1, 100_000),
+    RTMP_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(50, 1, 100_000),
+    RTMP_PUBLISH_TIMEOUT_S: seconds(10),
+    RTMP_IDLE_TIMEOUT_S: seconds(30),
+    RTMP_PREAUTH_MAX_MESSAGE_BYTES: wholeNumber(65_536, 4_096, 16_777_215),
+    RTMP_MAX_MESSAGE_BYTES: wholeNumber(16_777_215, 65_536, 16_777_215),
+    RTMP_HELD_MEDIA_MAX_BYTES: wholeNumber(4 * 1024 * 1024, 65_536, 64 * 1024 * 1024),
+    RTMP_BAD_KEY_FREE: wholeNumber(5, 1, 1000),
+    RTMP_BAD_KEY_MAX_DELAY_S: seconds(4),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: z
       .enum(['true', 'false', '1', '0'])
@@ -115,6 +124,10 @@ export const configSchema = z
     if (cfg.HTTP_HEADERS_TIMEOUT_S > cfg.HTTP_REQUEST_TIMEOUT_S) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_S'], message: `must not exceed HTTP_REQUEST_TIMEOUT_S (${cfg.HTTP_REQUEST_TIMEOUT_S})` });
     }
+    if (cfg.RTMP_PUBLISH_TIMEOUT_S < 1) ctx.addIssue({ code: 'custom', path: ['RTMP_PUBLISH_TIMEOUT_S'], message: 'must be at least 1 second (encoders need a moment to connect)' });
+    if (cfg.RTMP_IDLE_TIMEOUT_S < 5) ctx.addIssue({ code: 'custom', path: ['RTMP_IDLE_TIMEOUT_S'], message: 'must be at least 5 seconds' });
+    if (cfg.RTMP_BAD_KEY_MAX_DELAY_S > 10) ctx.addIssue({ code: 'custom', path: ['RTMP_BAD_KEY_MAX_DELAY_S'], message: 'must be at most 10 seconds (a valid key waits this long behind a flood of bad ones)' });
+    if (cfg.RTMP_MAX_CONNECTIONS_PER_ADDRESS > cfg.RTMP_MAX_CONNECTIONS) ctx.addIssue({ code: 'custom', path: ['RTMP_MAX_CONNECTIONS_PER_ADDRESS'], message: `must not exceed RTMP_MAX_CONNECTIONS (${cfg.RTMP_MAX_CONNECTIONS})` });
     if (cfg.EVENTS_RECHECK_S < 0.5 || cfg.EVENTS_RECHECK_S > 5) ctx.addIssue({ code: 'custom', path: ['EVENTS_RECHECK_S'], message: 'must be between 0.5 and 5 seconds' });
     for (const name of ['HTTP_HEADERS_TIMEOUT_S', 'HTTP_REQUEST_TIMEOUT_S'] as const) {
       if (cfg[name] <= 0) ctx.addIssue({ code: 'custom', path: [name], message: 'must be more than 0 seconds' });
@@ -159,6 +172,21 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   ADMIN_PASSWORD: 'Password of that first owner: the same policy as the dashboard (at least 10 characters, not only spaces, not a common password).',
   SECRET_KEY: '64 hex characters that encrypt destination keys at rest. Unset: generated once into `DATA_DIR/secret.key`.',
   INGEST_GRACE_S: 'Seconds destinations stay connected after the publisher drops, waiting for it to return.',
+  RTMP_MAX_CONNECTIONS:
+    'Open RTMP/RTMPS connections the ingest holds at most; more are closed on accept. SRS\'s default: enough for any single box, small enough that a flood of idle sockets cannot exhaust memory or file descriptors.',
+  RTMP_MAX_CONNECTIONS_PER_ADDRESS:
+    'Open connections from one client address at most (IPv4-mapped IPv6 counts as IPv4). Encoders behind one NAT must fit; one attacker must not take the whole pool.',
+  RTMP_PUBLISH_TIMEOUT_S:
+    'A connection that has not sent `publish` this long after it was accepted is closed, however it trickles bytes (the idle timeout alone is reset by each byte). OBS publishes within a second.',
+  RTMP_IDLE_TIMEOUT_S: 'A connection that sends nothing for this long is closed (a publisher that stopped sending, a dead peer).',
+  RTMP_PREAUTH_MAX_MESSAGE_BYTES:
+    'Largest message an anonymous connection may send before `publish` (connect, createStream: a few hundred bytes in practice), and the reassembly it may hold is 4× this. Keeps a half-sent 16 MiB message from parking memory before any key is checked.',
+  RTMP_MAX_MESSAGE_BYTES: 'Largest message once a publish is accepted (the protocol\'s own 24-bit limit by default; a 4K keyframe fits).',
+  RTMP_HELD_MEDIA_MAX_BYTES:
+    'Media an encoder may send behind `publish` while its key is checked; it is kept and delivered in order once accepted (some encoders do not wait for NetStream.Publish.Start). Past it, or 3 s of media, the connection is closed and the log says why.',
+  RTMP_BAD_KEY_FREE:
+    'Bad stream keys per address per minute answered at once; after that each attempt from the address waits (doubling from 0.25 s up to RTMP_BAD_KEY_MAX_DELAY_S) before its key is checked. Counted before the lookup. A valid key is always checked and always publishes, so a NAT neighbour or an encoder retrying a rotated key cannot keep a streamer off the air.',
+  RTMP_BAD_KEY_MAX_DELAY_S: 'Longest wait before a key from an address with many bad keys is checked (at most 10 s: OBS gives up on a publish after about 15).',
   LOG_LEVEL: '`fatal` `error` `warn` `info` `debug` `trace` or `silent`.',
   LOG_PRETTY: '`true` for human-readable logs; default is JSON in production and pretty in development.',
 };

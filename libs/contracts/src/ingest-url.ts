@@ -1,3 +1,6 @@
+/** The RTMP application every publish goes to: `rtmp://HOST:RTMP_PORT/live/<stream key>`. */
+export const INGEST_APP = 'live';
+
 /** The host part of a Host header: `example.com:3000` → `example.com`, `[::1]:3000` → `[::1]`. */
 export function hostWithoutPort(hostHeader: string): string {
   const host = hostHeader.trim();
@@ -18,5 +21,5 @@ export function hostWithoutPort(hostHeader: string): string {
  */
 export function ingestServerUrl(opts: { publicHost?: string | undefined; requestHost?: string | null; rtmpPort: number }): string {
   const host = opts.publicHost?.trim() || hostWithoutPort(opts.requestHost ?? '') || 'localhost';
-  return `rtmp://${host}:${opts.rtmpPort}/live`;
+  return `rtmp://${host}:${opts.rtmpPort}/${INGEST_APP}`;
 }

@@ -44,6 +44,11 @@ export const streamSchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * After a key rotation: the last encoder that still tried the replaced key (it was told the key
+   * was replaced), while that key is recognised (24 h). Null otherwise.
+   */
+  oldKeyInUse: z.object({ address: z.string(), lastSeenAt: z.string() }).nullable(),
 });
 export type Stream = z.infer<typeof streamSchema>;
 

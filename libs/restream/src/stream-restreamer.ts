@@ -368,8 +368,8 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       this.ending = undefined;
       this.logger.info({ streamId: this.streamId, reason }, 'ingest ended');
       this.safeEmit('ingest', { state: 'ended', reason, facts, endedAt: new Date(endedAtWall).toISOString() });
+      this.emitStats(); // the last tick, before the host releases the engine
       this.safeEmit('ended');
-      this.emitStats();
     });
     this.ending = ending;
     return ending;

@@ -42,6 +42,21 @@ export class DestinationsRepository {
     return this.prisma.client.destination.findMany({ where: { streamId }, select: DESTINATION, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
+  /**
+   * A stream's destinations as the engine needs them: with their key ciphertext and the owner's
+   * role (it decides the address policy), the same order as {@link listForStream}, at most `max`
+   * (one more is read, so the caller can tell when there are more).
+   */
+  async listForEngine(streamId: string, max: number): Promise<{ rows: DestinationRow[]; ownerRole: Role | undefined; more: boolean }> {
+    const rows = await this.prisma.client.destination.findMany({
+      where: { streamId },
+      select: { ...DESTINATION, stream: { select: { owner: { select: { role: true } } } } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: max + 1,
+    });
+    return { rows: rows.slice(0, max).map(({ stream: _stream, ...row }) => row), ownerRole: rows[0]?.stream.owner.role, more: rows.length > max };
+  }
+
   async streamOwner(streamId: string): Promise<StreamOwner | null> {
     const row = await this.prisma.client.stream.findUnique({ where: { id: streamId }, select: OWNER });
     return row ? { ownerId: row.ownerId, ownerRole: row.owner.role } : null;

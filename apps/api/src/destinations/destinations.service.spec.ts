@@ -5,7 +5,7 @@ import { strictFake } from '../../test/support/strict-fake';
 import type { AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import { Secrets } from '../crypto/secrets';
-import type { IngestService } from '../ingest/ingest.service';
+import type { LiveControl } from '../ingest/live-control';
 import type { DestinationRow, DestinationsRepository } from './destinations.repository';
 import { DestinationsService } from './destinations.service';
 import { maskKey } from './mask';
@@ -53,7 +53,7 @@ function setup(options: { ingestFails?: boolean; max?: number; allowPrivate?: bo
       return rows.delete(id);
     },
   });
-  const ingest = strictFake<IngestService>('IngestService', {
+  const ingest = strictFake<LiveControl>('LiveControl', {
     async refreshDestinations(streamId) {
       refreshed.push(streamId);
       if (options.ingestFails) throw new Error('engine busy');

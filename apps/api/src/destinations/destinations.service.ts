@@ -6,7 +6,7 @@ import { AppError } from '../common/app-error';
 import { UUID } from '../common/prisma-errors';
 import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
-import { IngestService } from '../ingest/ingest.service';
+import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
 import { canManageStream } from '../streams/stream-access';
 import type { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
@@ -22,7 +22,7 @@ const badUrl = () =>
 /**
  * Where a stream is restreamed to. Keys are stored AES-GCM encrypted and never leave the API
  * again: reads show them masked. Every change is applied to a live stream at once, through
- * `IngestService.refreshDestinations`, which touches only the destinations that changed.
+ * `LiveControl.refreshDestinations`, which touches only the destinations that changed.
  *
  * The rules that keep a destination from being turned against the server or its users:
  * - a host that is a literal private, loopback, link-local, CGNAT, multicast or metadata
@@ -39,7 +39,7 @@ export class DestinationsService {
   constructor(
     private readonly destinations: DestinationsRepository,
     private readonly secrets: Secrets,
-    private readonly ingest: IngestService,
+    private readonly live: LiveControl,
     private readonly audit: AuditService,
     @Inject(CONFIG) private readonly config: Pick<Config, 'ALLOW_PRIVATE_DESTINATIONS' | 'MAX_DESTINATIONS_PER_STREAM'>,
     @Inject(LOGGER) logger: Logger,
@@ -142,7 +142,7 @@ export class DestinationsService {
   /** The database is the truth; a live stream that cannot take the change is logged, not failed. */
   private async applyLive(streamId: string): Promise<void> {
     try {
-      await this.ingest.refreshDestinations(streamId);
+      await this.live.refreshDestinations(streamId);
     } catch (error) {
       this.log.error({ err: error, streamId }, 'could not apply the change to the live stream');
     }

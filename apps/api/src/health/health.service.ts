@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Health } from '@fanout/contracts';
 import { DATABASE, PrismaService } from '../database/prisma.service';
 import type { DatabaseHandle } from '../database/database';
-import { IngestService } from '../ingest/ingest.service';
+import { RtmpIngestHost } from '../ingest/rtmp-ingest-host';
 import { VERSION } from '../version';
 
 @Injectable()
@@ -11,7 +11,7 @@ export class HealthService {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly ingest: IngestService,
+    private readonly ingest: RtmpIngestHost,
     @Inject(DATABASE) private readonly database: Pick<DatabaseHandle, 'embedded'>,
   ) {}
 

@@ -1,10 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { IngestFacts, StreamRestreamer } from '@fanout/restream';
+import type { IngestFacts } from '@fanout/restream';
 import { FakeClock, strictFake } from '../../test/support/strict-fake';
 import { capturedLogger } from '../../test/support/logs';
 import { engineStats } from '../../test/support/engine-stats';
-import type { IngestService } from '../ingest/ingest.service';
+import { engineOnBus, testBus } from '../../test/support/engine-bus';
 import { HistoryRecorder, SessionAverages } from './history.recorder';
 import type { DestinationEventInput, HistoryRepository, SessionFacts, SessionSummary } from './history.repository';
 
@@ -12,7 +11,7 @@ const STREAM = '00000000-0000-4000-8000-000000000001';
 const NO_FACTS: IngestFacts = { video: null, audio: null, audioPresent: false, encoder: null };
 
 function setUp() {
-  const events = new EventEmitter();
+  const events = testBus();
   const clock = new FakeClock();
   const writes: string[] = [];
   const created: { streamId: string; startedAt: Date; facts: SessionFacts }[] = [];
@@ -36,13 +35,8 @@ function setUp() {
       writes.push(`event ${event.fromState}->${event.toState}`);
     },
   });
-  const ingest = strictFake<IngestService>('IngestService', { events: events as IngestService['events'] });
-  const recorder = new HistoryRecorder(ingest, repository, clock, capturedLogger().logger);
-  const start = () => {
-    const restreamer = Object.assign(new EventEmitter(), { ingestFacts: NO_FACTS }) as unknown as StreamRestreamer;
-    events.emit('started', STREAM, restreamer);
-    return restreamer;
-  };
+  const recorder = new HistoryRecorder(events, repository, clock, capturedLogger().logger);
+  const start = () => engineOnBus(events, STREAM);
   return { recorder, events, clock, writes, created, closed, destinationEvents, start };
 }
 
@@ -60,7 +54,7 @@ describe('HistoryRecorder', () => {
     r.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'reconnecting', reason: 'refused', message: 'connection refused' });
     t.clock.advance(60_000);
     r.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: engineStats().ingest });
-    t.events.emit('released', STREAM);
+    r.release();
     await t.recorder.idle();
 
     expect(t.writes).toEqual(['create', 'facts session-1 h264 1280x720', 'event idle->connecting', 'event connecting->reconnecting', 'close session-1']);
@@ -82,16 +76,18 @@ describe('HistoryRecorder', () => {
     expect(t.writes).toEqual(['create', 'close session-1']);
   });
 
-  it('closes the open session as released when the restreamer goes away without an end (shutdown), and removes its listeners', async () => {
+  it('closes the open session as released when the engine goes away without an end (shutdown), and forgets the stream', async () => {
     const t = setUp();
     await t.recorder.onModuleInit();
     const r = t.start();
     r.emit('ingest', { state: 'live', facts: NO_FACTS });
-    expect(r.listenerCount('stats')).toBe(1);
-    t.events.emit('released', STREAM);
+    expect(t.recorder.trackedStreams).toBe(1);
+    r.release();
     await t.recorder.idle();
     expect(t.closed.map((c) => c.summary.endReason)).toEqual(['released']);
-    expect(r.listenerCount('stats') + r.listenerCount('ingest') + r.listenerCount('destinationState')).toBe(0);
+    expect(t.recorder.trackedStreams).toBe(0);
+    await t.recorder.onModuleDestroy();
+    expect(t.events.size).toBe(0); // its one bus subscription is gone too
   });
 
   it('logs a failed write instead of throwing into the engine, and keeps recording', async () => {
@@ -104,7 +100,7 @@ describe('HistoryRecorder', () => {
       },
       addDestinationEvent: async () => void t.writes.push('event'),
     });
-    const recorder = new HistoryRecorder(strictFake<IngestService>('IngestService', { events: t.events as IngestService['events'] }), repository, t.clock, logs.logger);
+    const recorder = new HistoryRecorder(t.events, repository, t.clock, logs.logger);
     await recorder.onModuleInit();
     const r = t.start();
     expect(() => r.emit('ingest', { state: 'live', facts: NO_FACTS })).not.toThrow();

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type IngestFacts, type StreamRestreamer, type StreamStats } from '@fanout/restream';
+import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type IngestFacts, type StreamStats } from '@fanout/restream';
 import { Clock } from '../common/clock';
 import { isPrismaError } from '../common/prisma-errors';
-import { IngestService } from '../ingest/ingest.service';
+import { EngineEvents } from '../ingest/engine-events';
 import { LOGGER, type Logger } from '../logging/logger';
 import { HistoryRepository, type SessionFacts } from './history.repository';
 
@@ -30,11 +30,11 @@ export function sessionFacts(facts: IngestFacts): SessionFacts {
   return { videoCodec: facts.video?.codec ?? null, audioCodec: facts.audio?.codec ?? null, width: facts.video?.width ?? null, height: facts.video?.height ?? null };
 }
 
+const EMPTY_FACTS: IngestFacts = { video: null, audio: null, audioPresent: false, encoder: null };
+
 const sameFacts = (a: SessionFacts, b: SessionFacts) => a.videoCodec === b.videoCodec && a.audioCodec === b.audioCodec && a.width === b.width && a.height === b.height;
 
 interface Tracked {
-  restreamer: StreamRestreamer;
-  off: () => void;
   /** Id of the open session (resolved once its row exists), undefined between sessions. */
   session: Promise<string | undefined> | undefined;
   averages: SessionAverages;
@@ -54,11 +54,12 @@ interface Tracked {
 export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly log: Logger;
   private readonly tracked = new Map<string, Tracked>();
+  private off: (() => void) | undefined;
   /** Chains with writes still running, including those of streams already released. */
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly ingest: IngestService,
+    private readonly events: EngineEvents,
     private readonly history: HistoryRepository,
     private readonly clock: Clock,
     @Inject(LOGGER) logger: Logger,
@@ -67,8 +68,13 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.ingest.events.on('started', this.onStarted);
-    this.ingest.events.on('released', this.onReleased);
+    this.off = this.events.subscribe({
+      started: ({ streamId }) => this.onStarted(streamId),
+      released: ({ streamId }) => this.onReleased(streamId),
+      ingest: ({ streamId, event }) => this.onIngest(streamId, event),
+      stats: ({ streamId, stats }) => this.onStats(streamId, stats),
+      destinationState: ({ streamId, change }) => this.onState(streamId, change),
+    });
     const orphans = await this.history.closeOrphans().catch((error: Error) => {
       this.log.error({ err: error }, 'could not close sessions left open by a previous run');
       return 0;
@@ -78,12 +84,9 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
 
   /** Closes open sessions (`shutdown`) and waits for every pending write. */
   async onModuleDestroy(): Promise<void> {
-    this.ingest.events.off('started', this.onStarted);
-    this.ingest.events.off('released', this.onReleased);
-    for (const [streamId, tracked] of this.tracked) {
-      this.closeSession(streamId, tracked, 'shutdown');
-      tracked.off();
-    }
+    this.off?.();
+    this.off = undefined;
+    for (const [streamId, tracked] of this.tracked) this.closeSession(streamId, tracked, 'shutdown');
     await this.idle();
     this.tracked.clear();
   }
@@ -93,40 +96,22 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  /** Streams with listeners on their restreamer (for leak checks). */
+  /** Streams being tracked (leak checks). */
   get trackedStreams(): number {
     return this.tracked.size;
   }
 
-  private readonly onStarted = (streamId: string, restreamer: StreamRestreamer): void => {
-    this.onReleased(streamId); // a previous restreamer's leftovers, should there be any
-    const onIngest = (event: IngestEvent) => this.onIngest(streamId, event);
-    const onStats = (stats: StreamStats) => this.onStats(streamId, stats);
-    const onState = (change: DestinationStateEvent) => this.onState(streamId, change);
-    restreamer.on('ingest', onIngest);
-    restreamer.on('stats', onStats);
-    restreamer.on('destinationState', onState);
-    this.tracked.set(streamId, {
-      restreamer,
-      off: () => {
-        restreamer.off('ingest', onIngest);
-        restreamer.off('stats', onStats);
-        restreamer.off('destinationState', onState);
-      },
-      session: undefined,
-      averages: new SessionAverages(),
-      facts: sessionFacts(restreamer.ingestFacts),
-      chain: Promise.resolve(),
-    });
-  };
+  private onStarted(streamId: string): void {
+    this.onReleased(streamId); // a previous engine's leftovers, should there be any
+    this.tracked.set(streamId, { session: undefined, averages: new SessionAverages(), facts: sessionFacts(EMPTY_FACTS), chain: Promise.resolve() });
+  }
 
-  private readonly onReleased = (streamId: string): void => {
+  private onReleased(streamId: string): void {
     const tracked = this.tracked.get(streamId);
     if (!tracked) return;
-    tracked.off();
     this.closeSession(streamId, tracked, 'released');
     this.tracked.delete(streamId);
-  };
+  }
 
   private onIngest(streamId: string, event: IngestEvent): void {
     const tracked = this.tracked.get(streamId);

@@ -1,11 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamStatus } from '@fanout/contracts';
-import type { StreamRestreamer, StreamStats } from '@fanout/restream';
+import type { StreamStats } from '@fanout/restream';
+import { engineOnBus, testBus } from '../../test/support/engine-bus';
 import { FakeClock, strictFake } from '../../test/support/strict-fake';
 import { capturedLogger } from '../../test/support/logs';
 import type { Credentials } from '../auth/credentials';
-import type { IngestService } from '../ingest/ingest.service';
+import type { LiveControl } from '../ingest/live-control';
 import { LiveEventHub } from './live-event-hub';
 import { LiveEventsService } from './live-events.service';
 import type { LiveStatusService } from './live-status.service';
@@ -15,12 +15,10 @@ import { idleStatus } from './status-mapper';
 const STREAM = '00000000-0000-4000-8000-000000000001';
 
 function setUp() {
-  const events = new EventEmitter();
-  let restreamer: StreamRestreamer | undefined;
+  const events = testBus();
+  let engine: ReturnType<typeof engineOnBus> | undefined;
   let live = false;
-  const ingest = strictFake<IngestService>('IngestService', {
-    events: events as IngestService['events'],
-    restreamer: () => restreamer,
+  const control = strictFake<LiveControl>('LiveControl', {
     stats: () => (live ? ({} as StreamStats) : undefined),
   });
   const statusCalls: string[] = [];
@@ -31,10 +29,9 @@ function setUp() {
     },
   });
   const access = strictFake<StreamAccess>('StreamAccess', {});
-  const hub = new LiveEventHub(ingest);
-  hub.onModuleInit();
+  const hub = new LiveEventHub(events);
   const credentials = strictFake<Credentials>('Credentials', {});
-  const service = new LiveEventsService(access, credentials, status, hub, ingest, new FakeClock() as never, capturedLogger().logger, { liveStatusMs: 1_000, idleStatusMs: 5_000, pingMs: 15_000, recheckMs: 2_000 });
+  const service = new LiveEventsService(access, credentials, status, hub, control, new FakeClock() as never, capturedLogger().logger, { liveStatusMs: 1_000, idleStatusMs: 5_000, pingMs: 15_000, recheckMs: 2_000 });
   const out: string[] = [];
   const sink = { write: (chunk: string) => out.push(chunk) };
   return {
@@ -48,16 +45,14 @@ function setUp() {
       live = value;
     },
     goLive() {
-      const r = new EventEmitter() as unknown as StreamRestreamer;
-      restreamer = r;
+      engine = engineOnBus(events, STREAM);
       live = true;
-      events.emit('started', STREAM, r);
-      return r;
+      return engine;
     },
     release() {
-      restreamer = undefined;
       live = false;
-      events.emit('released', STREAM);
+      engine?.release();
+      engine = undefined;
     },
   };
 }
@@ -92,39 +87,36 @@ describe('LiveEventsService', () => {
     stop();
   });
 
-  it('stops every timer and listener when the client leaves, and writes nothing after', async () => {
+  it('stops every timer and subscription when the client leaves, and writes nothing after', async () => {
     const t = setUp();
     const stop = t.service.stream(STREAM, t.sink);
     const restreamer = t.goLive();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(t.hub.subscriberCount(STREAM)).toBe(1);
-    expect(restreamer.listenerCount('destinationState')).toBe(1);
+    expect(t.events.size).toBe(1); // one bus subscription for the stream, however many clients
     stop();
     stop(); // twice is harmless
     const written = t.out.length;
     expect(t.hub.subscriberCount()).toBe(0);
-    expect(restreamer.listenerCount('destinationState')).toBe(0);
-    expect(restreamer.listenerCount('ingest')).toBe(0);
+    expect(t.events.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
     restreamer.emit('destinationState', { destinationId: 'd1', from: 'live', to: 'idle' });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(t.out.length).toBe(written);
   });
 
-  it('follows the stream across release and a new restreamer', async () => {
+  it('follows the stream across release and a new engine', async () => {
     const t = setUp();
     const stop = t.service.stream(STREAM, t.sink);
-    const first = t.goLive();
+    t.goLive();
     t.release();
-    expect(first.listenerCount('ingest')).toBe(0);
     const second = t.goLive();
-    expect(second.listenerCount('ingest')).toBe(1);
     second.emit('destinationState', { destinationId: 'd2', from: 'idle', to: 'connecting' });
     await vi.advanceTimersByTimeAsync(0);
     expect(names(t.out)).toContain('state');
+    expect(t.events.size).toBe(1);
     stop();
-    expect(second.listenerCount('ingest')).toBe(0);
-    expect(t.events.listenerCount('started')).toBe(1); // only the hub's own, whatever the clients did
+    expect(t.events.size).toBe(0);
   });
 
   it('re-checks the viewer every 2 s, ends the stream once the check fails, and follows a role change meanwhile', async () => {

@@ -3,7 +3,7 @@ import type { AuthContext } from '../auth/auth.types';
 import { Credentials } from '../auth/credentials';
 import { Clock } from '../common/clock';
 import { LOGGER, type Logger } from '../logging/logger';
-import { IngestService } from '../ingest/ingest.service';
+import { LiveControl } from '../ingest/live-control';
 import { LiveEventHub } from './live-event-hub';
 import { LiveStatusService } from './live-status.service';
 import { openEventStream, sseComment, sseEvent, sseRetry, type SseReply, SSE_RETRY_MS } from './sse';
@@ -56,7 +56,7 @@ export class LiveEventsService implements OnModuleDestroy {
     private readonly credentials: Credentials,
     private readonly status: LiveStatusService,
     private readonly hub: LiveEventHub,
-    private readonly ingest: IngestService,
+    private readonly live: LiveControl,
     private readonly clock: Clock,
     @Inject(LOGGER) logger: Logger,
     @Optional() @Inject(LIVE_EVENTS_TIMING) timing?: Partial<LiveEventsTiming>,
@@ -134,7 +134,7 @@ export class LiveEventsService implements OnModuleDestroy {
       released: () => sendStatus(),
     });
     const statusTimer = setInterval(() => {
-      const live = this.ingest.stats(streamId) !== undefined;
+      const live = this.live.stats(streamId) !== undefined;
       if (live || Date.now() - lastStatusAt >= this.timing.idleStatusMs - this.timing.liveStatusMs / 2) sendStatus();
     }, this.timing.liveStatusMs);
     const pingTimer = setInterval(() => write(sseComment('ping')), this.timing.pingMs);

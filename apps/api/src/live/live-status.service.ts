@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StreamStatus } from '@fanout/contracts';
 import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
-import { IngestService } from '../ingest/ingest.service';
+import { LiveControl } from '../ingest/live-control';
 import { LiveRepository } from './live.repository';
 import { type FailureDetail, failureDetailFor, idleStatus, statusFromStats } from './status-mapper';
 import { StreamAccess } from './stream-access.service';
@@ -12,7 +12,7 @@ import { StreamAccess } from './stream-access.service';
 export class LiveStatusService {
   constructor(
     private readonly access: StreamAccess,
-    private readonly ingest: IngestService,
+    private readonly control: LiveControl,
     private readonly live: LiveRepository,
     private readonly clock: Clock,
   ) {}
@@ -24,7 +24,7 @@ export class LiveStatusService {
 
   /** No access check: for callers that did it already (the events stream). */
   async current(streamId: string, detail: FailureDetail = 'full'): Promise<StreamStatus> {
-    const stats = this.ingest.stats(streamId);
+    const stats = this.control.stats(streamId);
     if (stats) return statusFromStats(stats, detail);
     return idleStatus(streamId, await this.live.destinations(streamId), this.clock.now());
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
-import type { StreamRestreamer, StreamStats } from '@fanout/restream';
-import { IngestService } from '../ingest/ingest.service';
+import type { StreamStats } from '@fanout/restream';
+import { EngineEvents } from '../ingest/engine-events';
 import { LOGGER, type Logger } from '../logging/logger';
 import { type CounterMemory, type MetricRow, rowsFromStats } from './metric-rows';
 import { MetricsRepository } from './metrics.repository';
@@ -27,14 +27,16 @@ const MAX_BUFFERED_ROWS = 36_000;
 export class MetricsRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly log: Logger;
   private readonly timing: MetricsTiming;
-  private readonly listening = new Map<string, { off: () => void; memory: CounterMemory }>();
+  /** Counter memory of each active stream (per-second deltas need the previous totals). */
+  private readonly memories = new Map<string, CounterMemory>();
+  private off: (() => void) | undefined;
   private buffer: MetricRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private droppedRows = 0;
 
   constructor(
-    private readonly ingest: IngestService,
+    private readonly events: EngineEvents,
     private readonly metrics: MetricsRepository,
     @Inject(LOGGER) logger: Logger,
     @Optional() @Inject(METRICS_TIMING) timing?: Partial<MetricsTiming>,
@@ -44,16 +46,22 @@ export class MetricsRecorder implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.ingest.events.on('started', this.onStarted);
-    this.ingest.events.on('released', this.onReleased);
+    this.off = this.events.subscribe({
+      started: ({ streamId }) => this.memories.set(streamId, new Map()),
+      stats: ({ streamId, stats }) => {
+        const memory = this.memories.get(streamId);
+        if (memory) this.record(stats, memory);
+      },
+      released: ({ streamId }) => void this.memories.delete(streamId),
+    });
     this.timer = setInterval(() => void this.flush(), this.timing.flushMs);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.ingest.events.off('started', this.onStarted);
-    this.ingest.events.off('released', this.onReleased);
-    for (const streamId of [...this.listening.keys()]) this.onReleased(streamId);
+    this.off?.();
+    this.off = undefined;
+    this.memories.clear();
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     await this.flush();
@@ -64,9 +72,9 @@ export class MetricsRecorder implements OnModuleInit, OnModuleDestroy {
     return this.buffer.length;
   }
 
-  /** Streams whose restreamer has our listener (for leak checks). */
+  /** Streams whose counters are remembered (leak checks). */
   get trackedStreams(): number {
-    return this.listening.size;
+    return this.memories.size;
   }
 
   /** Writes what is buffered now (batches never overlap). Tests call it instead of waiting 5 s. */
@@ -94,17 +102,4 @@ export class MetricsRecorder implements OnModuleInit, OnModuleDestroy {
     }
     this.buffer.push(...rows);
   }
-
-  private readonly onStarted = (streamId: string, restreamer: StreamRestreamer): void => {
-    this.onReleased(streamId);
-    const memory: CounterMemory = new Map();
-    const onStats = (stats: StreamStats) => this.record(stats, memory);
-    restreamer.on('stats', onStats);
-    this.listening.set(streamId, { off: () => restreamer.off('stats', onStats), memory });
-  };
-
-  private readonly onReleased = (streamId: string): void => {
-    this.listening.get(streamId)?.off();
-    this.listening.delete(streamId);
-  };
 }

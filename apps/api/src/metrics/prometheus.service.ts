@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { StreamRestreamer, StreamStats } from '@fanout/restream';
-import { IngestService } from '../ingest/ingest.service';
+import type { StreamStats } from '@fanout/restream';
+import { EngineEvents } from '../ingest/engine-events';
+import { LiveControl } from '../ingest/live-control';
 import { EngineCounters } from './engine-counters';
 import { formatExposition, type MetricFamily } from './exposition';
 import { HttpMetrics } from './http-metrics';
@@ -57,40 +58,38 @@ export function engineFamilies(live: readonly StreamStats[], counters: EngineCou
 export class PrometheusService implements OnModuleInit, OnModuleDestroy {
   readonly http = new HttpMetrics();
   private readonly counters = new EngineCounters();
-  private readonly live = new Map<string, { restreamer: StreamRestreamer; off: () => void }>();
+  /** The latest stats of each active stream, from the bus. */
+  private readonly latest = new Map<string, StreamStats>();
+  private off: (() => void) | undefined;
 
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly events: EngineEvents,
+    private readonly live: LiveControl,
+  ) {}
 
   onModuleInit(): void {
-    this.ingest.events.on('started', this.onStarted);
-    this.ingest.events.on('released', this.onReleased);
+    this.off = this.events.subscribe({
+      stats: ({ streamId, stats }) => {
+        this.counters.tick(stats);
+        this.latest.set(streamId, stats);
+      },
+      released: ({ streamId }) => {
+        const last = this.latest.get(streamId);
+        if (last) this.counters.observe(last); // what it sent since the last tick
+        this.counters.forget(streamId);
+        this.latest.delete(streamId);
+      },
+    });
   }
 
   onModuleDestroy(): void {
-    this.ingest.events.off('started', this.onStarted);
-    this.ingest.events.off('released', this.onReleased);
-    for (const streamId of [...this.live.keys()]) this.onReleased(streamId);
+    this.off?.();
+    this.off = undefined;
   }
 
   render(proc: ProcessFacts = processFacts()): string {
-    const stats = [...this.live.values()].map((l) => l.restreamer.stats);
+    const stats = this.live.liveStats();
     for (const s of stats) this.counters.observe(s);
     return formatExposition([...engineFamilies(stats, this.counters, proc), ...this.http.families()]);
   }
-
-  private readonly onStarted = (streamId: string, restreamer: StreamRestreamer): void => {
-    this.onReleased(streamId);
-    const onStats = (stats: StreamStats) => this.counters.tick(stats);
-    restreamer.on('stats', onStats);
-    this.live.set(streamId, { restreamer, off: () => restreamer.off('stats', onStats) });
-  };
-
-  private readonly onReleased = (streamId: string): void => {
-    const entry = this.live.get(streamId);
-    if (!entry) return;
-    entry.off();
-    this.counters.observe(entry.restreamer.stats); // what it sent since the last tick
-    this.counters.forget(streamId);
-    this.live.delete(streamId);
-  };
 }

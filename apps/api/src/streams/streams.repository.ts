@@ -10,10 +10,19 @@ export interface StreamRow {
   settings: unknown;
   createdAt: Date;
   updatedAt: Date;
+  keyRotatedAt: Date | null;
+  oldKeyAddress: string | null;
+  oldKeySeenAt: Date | null;
 }
 
-// Explicit selects: keyHash never leaves the database, keyCiphertext only through findWithKey.
-const STREAM = { id: true, ownerId: true, name: true, settings: true, createdAt: true, updatedAt: true } as const;
+/** What a stream key's lookup hash matched: the current key, or the one replaced at `rotatedAt`. */
+export type KeyMatch = { kind: 'current'; streamId: string } | { kind: 'replaced'; streamId: string; rotatedAt: Date };
+
+/** How long a replaced key is still recognised. */
+export const REPLACED_KEY_MEMORY_MS = 24 * 3600_000;
+
+// Explicit selects: key hashes never leave the database, keyCiphertext only through findWithKey.
+const STREAM = { id: true, ownerId: true, name: true, settings: true, createdAt: true, updatedAt: true, keyRotatedAt: true, oldKeyAddress: true, oldKeySeenAt: true } as const;
 
 @Injectable()
 export class StreamsRepository {
@@ -22,6 +31,26 @@ export class StreamsRepository {
   /** Every stream, or one user's; oldest first. */
   list(ownerId: string | undefined): Promise<StreamRow[]> {
     return this.prisma.client.stream.findMany({ where: ownerId === undefined ? {} : { ownerId }, select: STREAM, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  }
+
+  /**
+   * The stream a stream key's lookup hash belongs to (the ingest's question: never a scan of
+   * plaintext keys), in one query: its current key, or the key it had before a rotation in the
+   * last {@link REPLACED_KEY_MEMORY_MS}.
+   */
+  async matchKeyHash(keyHash: string, now: Date): Promise<KeyMatch | undefined> {
+    const row = await this.prisma.client.stream.findFirst({
+      where: { OR: [{ keyHash }, { previousKeyHash: keyHash, keyRotatedAt: { gt: new Date(now.getTime() - REPLACED_KEY_MEMORY_MS) } }] },
+      select: { id: true, keyHash: true, keyRotatedAt: true },
+    });
+    if (!row) return undefined;
+    if (row.keyHash === keyHash || row.keyRotatedAt === null) return { kind: 'current', streamId: row.id };
+    return { kind: 'replaced', streamId: row.id, rotatedAt: row.keyRotatedAt };
+  }
+
+  /** An encoder at `address` tried the replaced key: the stream page says so. */
+  async noteOldKeyUse(streamId: string, address: string, at: Date): Promise<void> {
+    await this.prisma.client.stream.updateMany({ where: { id: streamId }, data: { oldKeyAddress: address, oldKeySeenAt: at } });
   }
 
   find(id: string): Promise<StreamRow | null> {
@@ -41,9 +70,20 @@ export class StreamsRepository {
     return orNullIfMissing(this.prisma.client.stream.update({ where: { id }, data, select: STREAM }));
   }
 
-  /** Replace the key; the old one stops matching at once. Null when the stream is gone. */
-  setKey(id: string, keyHash: string, keyCiphertext: string): Promise<StreamRow | null> {
-    return orNullIfMissing(this.prisma.client.stream.update({ where: { id }, data: { keyHash, keyCiphertext }, select: STREAM }));
+  /**
+   * Replace the key: the old one stops authorising publishes at once, and is remembered as the
+   * replaced key (its lookup hash only). Null when the stream is gone.
+   */
+  async setKey(id: string, keyHash: string, keyCiphertext: string, at: Date): Promise<StreamRow | null> {
+    const current = await this.prisma.client.stream.findUnique({ where: { id }, select: { keyHash: true } });
+    if (!current) return null;
+    return orNullIfMissing(
+      this.prisma.client.stream.update({
+        where: { id },
+        data: { keyHash, keyCiphertext, previousKeyHash: current.keyHash, keyRotatedAt: at, oldKeyAddress: null, oldKeySeenAt: null },
+        select: STREAM,
+      }),
+    );
   }
 
   /** Deletes the stream and (cascade) its destinations; false when it was already gone. */

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { strictFake } from '../../test/support/strict-fake';
+import { FakeClock, strictFake } from '../../test/support/strict-fake';
+import type { Clock } from '../common/clock';
 import { capturedLogger } from '../../test/support/logs';
 import type { AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import type { Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
-import type { IngestService } from '../ingest/ingest.service';
+import type { LiveControl } from '../ingest/live-control';
 import { STREAM_KEY, StreamKeys } from './stream-keys';
 import type { StreamRow, StreamsRepository } from './streams.repository';
 import { StreamsService } from './streams.service';
@@ -41,28 +42,28 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
       return rest;
     },
     async create(data) {
-      const row = { id: randomUUID(), ...data, settings: {}, createdAt: T0, updatedAt: T0 };
+      const row = { id: randomUUID(), ...data, settings: {}, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
       rows.set(row.id, row);
-      return { id: row.id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0 };
+      return { id: row.id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
     },
     async update(id, data) {
       const row = rows.get(id);
       if (!row) return null;
       if (data.name !== undefined) row.name = data.name;
       if (data.settings !== undefined) row.settings = data.settings;
-      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0 };
+      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
     },
-    async setKey(id, keyHash, keyCiphertext) {
+    async setKey(id, keyHash, keyCiphertext, at) {
       const row = rows.get(id);
       if (!row) return null;
-      Object.assign(row, { keyHash, keyCiphertext });
-      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0 };
+      Object.assign(row, { keyHash, keyCiphertext, keyRotatedAt: at });
+      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0, keyRotatedAt: at, oldKeyAddress: null, oldKeySeenAt: null };
     },
     async delete(id) {
       return rows.delete(id);
     },
   });
-  const ingest = strictFake<IngestService>('IngestService', {
+  const ingest = strictFake<LiveControl>('LiveControl', {
     async endStream(streamId, reason) {
       live.push(['end', streamId, reason]);
     },
@@ -84,7 +85,7 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
     },
   });
   const { logger, text } = capturedLogger();
-  const service = new StreamsService(repository, secrets, recordingKeys, ingest, audit, config, logger);
+  const service = new StreamsService(repository, secrets, recordingKeys, ingest, audit, new FakeClock() as unknown as Clock, config, logger);
   return { service, rows, live, audits, keys, secrets, logs: text };
 }
 
@@ -101,6 +102,7 @@ describe('StreamsService', () => {
       streamKey: keys[0],
       createdAt: T0.toISOString(),
       updatedAt: T0.toISOString(),
+      oldKeyInUse: null,
     });
     expect(created.streamKey).toMatch(STREAM_KEY);
     const row = rows.get(created.id)!;

@@ -3,15 +3,16 @@ import { ingestServerUrl, type Stream, type StreamDetail } from '@fanout/contrac
 import { AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { UUID } from '../common/prisma-errors';
 import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
-import { IngestService } from '../ingest/ingest.service';
+import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
 import { canManageStream } from './stream-access';
 import { StreamKeys } from './stream-keys';
 import type { CreateStreamDto, UpdateStreamDto } from './streams.dto';
-import { StreamsRepository, type StreamRow } from './streams.repository';
+import { REPLACED_KEY_MEMORY_MS, StreamsRepository, type StreamRow } from './streams.repository';
 
 const notFound = () => new AppError('NOT_FOUND', { message: 'No such stream.' });
 
@@ -29,8 +30,9 @@ export class StreamsService {
     private readonly streams: StreamsRepository,
     private readonly secrets: Secrets,
     private readonly keys: StreamKeys,
-    private readonly ingest: IngestService,
+    private readonly live: LiveControl,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'>,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -73,7 +75,7 @@ export class StreamsService {
     const current = await this.accessible(user, id);
     if (!(await this.streams.delete(id))) throw notFound();
     try {
-      await this.ingest.endStream(id, 'stream deleted');
+      await this.live.endStream(id, 'stream deleted');
     } catch (error) {
       this.log.error({ err: error, streamId: id }, 'could not end the live stream');
     }
@@ -89,10 +91,10 @@ export class StreamsService {
   async rotateKey(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
     await this.accessible(user, id);
     const key = this.keys.generate();
-    const row = await this.streams.setKey(id, this.secrets.lookupHash(key), this.secrets.encrypt(key));
+    const row = await this.streams.setKey(id, this.secrets.lookupHash(key), this.secrets.encrypt(key), this.clock.now());
     if (!row) throw notFound();
     this.log.info({ streamId: id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream key rotated');
-    this.ingest.dropPublisher(id, 'stream key rotated');
+    this.live.dropPublisher(id, 'stream key rotated');
     await this.audit.record(user, 'stream.rotate-key', { type: 'stream', id }, { name: row.name });
     return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? key : null };
   }
@@ -117,6 +119,14 @@ export class StreamsService {
       settings: (row.settings ?? {}) as Record<string, unknown>,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
+      oldKeyInUse: oldKeyInUse(row, this.clock.now()),
     };
   }
+}
+
+/** An encoder tried the key replaced at the last rotation, while it is still recognised. */
+export function oldKeyInUse(row: Pick<StreamRow, 'keyRotatedAt' | 'oldKeyAddress' | 'oldKeySeenAt'>, now: Date): Stream['oldKeyInUse'] {
+  if (row.keyRotatedAt === null || row.oldKeyAddress === null || row.oldKeySeenAt === null) return null;
+  if (now.getTime() - row.keyRotatedAt.getTime() > REPLACED_KEY_MEMORY_MS) return null;
+  return { address: row.oldKeyAddress, lastSeenAt: row.oldKeySeenAt.toISOString() };
 }

@@ -7,7 +7,7 @@ import type { Role, User } from '../auth/auth.types';
 import type { PasswordHasher } from '../auth/password-hasher';
 import type { UserRow } from '../auth/users.repository';
 import type { Clock } from '../common/clock';
-import type { IngestService } from '../ingest/ingest.service';
+import type { LiveControl } from '../ingest/live-control';
 import type { UserAdminRepository } from './user-admin.repository';
 import { UsersService } from './users.service';
 
@@ -67,7 +67,7 @@ function setup(initial: Role[]) {
       return `hash:${password.length}`;
     },
   });
-  const ingest = strictFake<IngestService>('IngestService', {
+  const ingest = strictFake<LiveControl>('LiveControl', {
     async endStream(streamId, reason) {
       ended.push([streamId, reason]);
     },

@@ -5,7 +5,7 @@ import { PasswordHasher } from '../auth/password-hasher';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { UUID } from '../common/prisma-errors';
-import { IngestService } from '../ingest/ingest.service';
+import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
 import { UserAdminRepository } from './user-admin.repository';
 import type { CreateUserDto, UpdateUserDto } from './users.dto';
@@ -28,7 +28,7 @@ export class UsersService {
   constructor(
     private readonly users: UserAdminRepository,
     private readonly hasher: PasswordHasher,
-    private readonly ingest: IngestService,
+    private readonly live: LiveControl,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(LOGGER) logger: Logger,
@@ -73,7 +73,7 @@ export class UsersService {
     if (deleted === null) throw notFound();
     if (deleted === 'last-owner') throw lastOwner();
     for (const streamId of deleted.streamIds) {
-      await this.ingest.endStream(streamId, 'owner deleted').catch((error: unknown) => this.log.error({ err: error, streamId }, 'could not stop the live stream of a deleted user'));
+      await this.live.endStream(streamId, 'owner deleted').catch((error: unknown) => this.log.error({ err: error, streamId }, 'could not stop the live stream of a deleted user'));
     }
     this.log.info({ userId: id, actorId: actor.id }, 'user deleted');
     await this.audit.record(actor, 'user.delete', { type: 'user', id }, { email: target.email, role: target.role });

@@ -31,6 +31,14 @@ describe('IngestPanel', () => {
     expect(field.value).not.toContain('live_');
   });
 
+  it('says which address is still using the replaced key after a rotation, and nothing otherwise', () => {
+    const { unmount } = render(<IngestPanel stream={streamDetail()} onRotated={() => undefined} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+    unmount();
+    render(<IngestPanel stream={streamDetail({ oldKeyInUse: { address: '198.51.100.23', lastSeenAt: '2026-11-21T20:05:00.000Z' } })} onRotated={() => undefined} />);
+    expect(screen.getByRole('alert').textContent).toMatch(/An encoder at 198\.51\.100\.23 is still using the old key/);
+  });
+
   it('reveals and hides the key', async () => {
     const user = userEvent.setup();
     render(<IngestPanel stream={streamDetail()} onRotated={() => undefined} />);

@@ -75,6 +75,13 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
           {notice}
         </p>
       ) : null}
+      {stream.oldKeyInUse ? (
+        <p role="alert" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          An encoder at <span className="font-mono">{stream.oldKeyInUse.address}</span> is still using the old key (last tried{' '}
+          <time dateTime={stream.oldKeyInUse.lastSeenAt}>{new Date(stream.oldKeyInUse.lastSeenAt).toLocaleTimeString()}</time>). It is told the key was
+          replaced; paste the new key into it.
+        </p>
+      ) : null}
       {confirming ? (
         <ConfirmDialog
           title="Rotate the stream key?"

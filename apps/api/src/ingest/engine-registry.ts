@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IngestSource, StreamRestreamer, StreamStats } from '@fanout/restream';
+import { Clock } from '../common/clock';
+import { LOGGER, type Logger } from '../logging/logger';
+import { EngineDestinations } from './engine-destinations';
+import { EngineEvents } from './engine-events';
+import { EngineFactory } from './engine-factory';
+import { LiveControl } from './live-control';
+
+/**
+ * The engines of the streams live on this node, one per stream, and the {@link LiveControl} over
+ * them. Each engine's events are put on the {@link EngineEvents} bus here, once, as plain data;
+ * nothing outside ingest/ holds an engine.
+ *
+ * A second publish for a live stream (OBS reconnecting, a second encoder) goes to the same
+ * engine, which takes over: newest publisher wins, destinations stay connected.
+ */
+@Injectable()
+export class EngineRegistry extends LiveControl {
+  private readonly engines = new Map<string, StreamRestreamer>();
+  /** Streams whose engine is being made (destinations read), so two publishes make one. */
+  private readonly creating = new Map<string, Promise<StreamRestreamer>>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly factory: EngineFactory,
+    private readonly destinations: EngineDestinations,
+    private readonly events: EngineEvents,
+    private readonly clock: Clock,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super();
+    this.log = logger.child({ component: 'ingest' });
+  }
+
+  /**
+   * Binds an accepted-to-be publish to its stream's engine (made on the first publish, after its
+   * destinations are read). Call before the publish is accepted: the engine listens before
+   * NetStream.Publish.Start goes out, so nothing the encoder sends then is lost.
+   */
+  async attach(streamId: string, source: IngestSource): Promise<void> {
+    const existing = this.engines.get(streamId);
+    if (existing) {
+      this.log.info({ streamId }, 'publisher takes over the live stream');
+      existing.attachPublisher(source);
+      return;
+    }
+    let creating = this.creating.get(streamId);
+    if (!creating) {
+      creating = this.destinations.forStream(streamId).then((specs) => this.register(streamId, specs));
+      this.creating.set(streamId, creating);
+      void creating.finally(() => this.creating.delete(streamId)).catch(() => undefined);
+    }
+    (await creating).attachPublisher(source);
+  }
+
+  async refreshDestinations(streamId: string): Promise<void> {
+    const engine = this.engines.get(streamId);
+    if (engine) engine.setDestinations(await this.destinations.forStream(streamId));
+  }
+
+  dropPublisher(streamId: string, reason: string): void {
+    const engine = this.engines.get(streamId);
+    if (!engine) return;
+    this.log.info({ streamId, reason }, 'disconnecting the publisher');
+    engine.dropPublisher(reason);
+  }
+
+  async endStream(streamId: string, reason: string): Promise<void> {
+    const engine = this.engines.get(streamId);
+    if (!engine) return;
+    this.log.info({ streamId, reason }, 'ending the live stream');
+    await engine.endNow(reason);
+  }
+
+  retryDestination(streamId: string, destinationId: string): boolean {
+    const engine = this.engines.get(streamId);
+    if (!engine) return false;
+    engine.retryDestination(destinationId);
+    return true;
+  }
+
+  stats(streamId: string): StreamStats | undefined {
+    return this.engines.get(streamId)?.stats;
+  }
+
+  liveStats(): StreamStats[] {
+    return [...this.engines.values()].map((e) => e.stats);
+  }
+
+  /** The engine of a live stream (diagnostics and tests; the rest of the API uses the port and the bus). */
+  engine(streamId: string): StreamRestreamer | undefined {
+    return this.engines.get(streamId);
+  }
+
+  /** Ends every broadcast with `reason` (destinations unpublished cleanly) and releases every engine. */
+  async shutdown(reason: string): Promise<void> {
+    await Promise.allSettled(
+      [...this.engines.values()].map(async (engine) => {
+        await engine.endNow(reason);
+        await engine.close();
+      }),
+    );
+    for (const streamId of [...this.engines.keys()]) this.release(streamId);
+  }
+
+  private register(streamId: string, specs: Parameters<EngineFactory['create']>[1]): StreamRestreamer {
+    const engine = this.factory.create(streamId, specs);
+    this.engines.set(streamId, engine);
+    const publish = this.events.publish.bind(this.events);
+    engine.on('ingest', (event) => publish({ type: 'ingest', streamId, event }));
+    engine.on('destinationState', (change) => publish({ type: 'destinationState', streamId, change }));
+    engine.on('sinkState', (change) => publish({ type: 'sinkState', streamId, change }));
+    engine.on('stats', (stats) => publish({ type: 'stats', streamId, stats }));
+    engine.on('ended', () => {
+      if (this.engines.get(streamId) === engine) this.release(streamId);
+      void engine.close();
+    });
+    publish({ type: 'started', streamId, at: this.clock.now().toISOString() });
+    return engine;
+  }
+
+  private release(streamId: string): void {
+    if (!this.engines.delete(streamId)) return;
+    this.events.publish({ type: 'released', streamId, at: this.clock.now().toISOString() });
+  }
+}

@@ -1,0 +1,23 @@
+import type { Provider } from '@nestjs/common';
+import { EngineDestinations } from './engine-destinations';
+import { EngineEvents } from './engine-events';
+import { EngineFactory } from './engine-factory';
+import { EngineRegistry } from './engine-registry';
+import { LiveControl } from './live-control';
+import { PublishAuthorizer } from './publish-authorizer';
+import { RtmpIngestHost } from './rtmp-ingest-host';
+
+/**
+ * The ingest: the only place that wires libs/rtmp and libs/restream to sockets, the database and
+ * the rest of the API. Everything else sees it through two seams: the {@link LiveControl} port
+ * (commands and live statistics) and the {@link EngineEvents} bus (what the engine says).
+ */
+export const INGEST_PROVIDERS: Provider[] = [
+  EngineEvents,
+  EngineFactory,
+  EngineDestinations,
+  EngineRegistry,
+  { provide: LiveControl, useExisting: EngineRegistry },
+  PublishAuthorizer,
+  RtmpIngestHost,
+];
