@@ -12,21 +12,26 @@ import { UserAdminRepository } from './users/user-admin.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 import { LIVE_CONTROLLERS, LIVE_PROVIDERS } from './live/live.providers';
+import { METRICS_CONTROLLERS, METRICS_PROVIDERS } from './metrics/metrics.providers';
+import { OpenApiController } from './openapi/openapi.controller';
+import { StreamAccess } from './streams/stream-access';
 
 /**
- * Streams, destinations, users, platforms and the audit log. Registered in AppModule itself
- * (not a module of their own) because the services apply changes through IngestService,
- * which AppModule provides.
+ * Streams, destinations, users, platforms, the audit log, live status and history, metrics and
+ * the OpenAPI document. Registered in AppModule itself (not modules of their own) beside the
+ * ingest's LiveControl port and engine-events bus, which they use.
  */
-export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS];
+export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS, ...METRICS_CONTROLLERS, OpenApiController];
 
 export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   StreamKeys,
   StreamsRepository,
+  StreamAccess,
   StreamsService,
   DestinationsRepository,
   DestinationsService,
   UserAdminRepository,
   UsersService,
   ...LIVE_PROVIDERS,
+  ...METRICS_PROVIDERS,
 ];

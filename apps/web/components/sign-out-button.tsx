@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiRequestError, apiRequest } from '@/lib/api';
 import { secondaryButton } from './ui';
+import { apiPaths } from '@/lib/api-paths';
 
 export function SignOutButton() {
   const router = useRouter();
@@ -14,7 +15,7 @@ export function SignOutButton() {
     setPending(true);
     setError(null);
     try {
-      await apiRequest('/api/auth/logout', { method: 'POST' });
+      await apiRequest(apiPaths.logout(), { method: 'POST' });
     } catch (e) {
       // 401: the session had already ended, which is what we wanted.
       if (!(e instanceof ApiRequestError && e.status === 401)) {

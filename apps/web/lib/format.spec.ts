@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { formatUptime, formatWait } from './format';
+import { codecLabel, formatChannels, formatKbps, formatSampleRate, formatUptime, formatWait } from './format';
 
 describe('formatUptime', () => {
   it.each([
@@ -24,5 +24,17 @@ describe('formatWait', () => {
     [898, '15 min'],
   ])('%s s reads "%s"', (seconds, text) => {
     expect(formatWait(seconds)).toBe(text);
+  });
+});
+
+describe('media formatters', () => {
+  it('writes bitrates one way: kb/s under a megabit, Mb/s with one decimal above', () => {
+    expect([formatKbps(null), formatKbps(0), formatKbps(849.6), formatKbps(2_449), formatKbps(6_000)]).toEqual(['—', '0 kb/s', '850 kb/s', '2.4 Mb/s', '6.0 Mb/s']);
+  });
+
+  it('labels codecs by the engine names, sample rates and channel counts as people say them', () => {
+    expect([codecLabel('h264'), codecLabel('hevc'), codecLabel('aac'), codecLabel('opus'), codecLabel('xyz1')]).toEqual(['H.264', 'HEVC', 'AAC', 'Opus', 'XYZ1']);
+    expect([formatSampleRate(48_000), formatSampleRate(44_100)]).toEqual(['48 kHz', '44.1 kHz']);
+    expect([formatChannels(1), formatChannels(2), formatChannels(6)]).toEqual(['mono', 'stereo', '6 ch']);
   });
 });

@@ -20,3 +20,22 @@ export function formatWait(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
   return s < 120 ? `${s} s` : `${Math.ceil(s / 60)} min`;
 }
+
+export { codecLabel } from '@fanout/contracts';
+
+/** `850 kb/s`, `2.5 Mb/s`, `—` when unknown: one way to write a bitrate across the dashboard. */
+export function formatKbps(kbps: number | null): string {
+  if (kbps === null) return '—';
+  return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mb/s` : `${Math.round(kbps)} kb/s`;
+}
+
+/** `48 kHz`, `44.1 kHz`. */
+export function formatSampleRate(hz: number): string {
+  const khz = hz / 1000;
+  return `${Number.isInteger(khz) ? khz : khz.toFixed(1)} kHz`;
+}
+
+/** `mono`, `stereo`, `6 ch`. */
+export function formatChannels(channels: number): string {
+  return channels === 1 ? 'mono' : channels === 2 ? 'stereo' : `${channels} ch`;
+}

@@ -1,5 +1,6 @@
 import { healthSchema, type Health } from '@fanout/contracts';
 import { ApiRequestError, apiRequest, type ApiRequestOptions } from './api';
+import { apiPaths } from './api-paths';
 
 export type HealthResult = { status: 'ok'; health: Health } | { status: 'error'; message: string };
 
@@ -12,7 +13,7 @@ export async function loadHealth(
   options: ApiRequestOptions<Health> = {},
 ): Promise<HealthResult> {
   try {
-    return { status: 'ok', health: await request('/api/health', { ...options, schema: healthSchema }) };
+    return { status: 'ok', health: await request(apiPaths.health(), { ...options, schema: healthSchema }) };
   } catch (error) {
     if (!(error instanceof ApiRequestError)) throw error;
     const report = healthSchema.safeParse(error.body);

@@ -2,6 +2,7 @@ import { authStateSchema, userSchema, type User } from '@fanout/contracts';
 import { cache } from 'react';
 import { ApiRequestError } from './api';
 import { serverApi } from './server-api';
+import { apiPaths } from './api-paths';
 
 export type Session =
   | { status: 'signed-in'; user: User }
@@ -14,7 +15,7 @@ export type Session =
  */
 export const getSession = cache(async (): Promise<Session> => {
   try {
-    const user = await serverApi('/api/auth/me', { schema: userSchema });
+    const user = await serverApi(apiPaths.me(), { schema: userSchema });
     return { status: 'signed-in', user };
   } catch (error) {
     if (!(error instanceof ApiRequestError)) throw error;
@@ -28,7 +29,7 @@ export type AuthStateResult = { status: 'ok'; setupRequired: boolean } | { statu
 /** `GET /api/auth/state`: whether the first-run setup form replaces sign-in. */
 export async function getAuthState(): Promise<AuthStateResult> {
   try {
-    const state = await serverApi('/api/auth/state', { schema: authStateSchema });
+    const state = await serverApi(apiPaths.authState(), { schema: authStateSchema });
     return { status: 'ok', setupRequired: state.setupRequired };
   } catch (error) {
     if (!(error instanceof ApiRequestError)) throw error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idleStatus, liveStatus, stateEvent, statusDestination } from '../test/fixtures';
-import { emptyStreamView, healthSummary, reduceStreamView, type StreamView, type StreamViewEvent } from './stream-view';
+import { displayedState, emptyStreamView, healthSummary, reduceStreamView, type StreamView, type StreamViewEvent } from './stream-view';
 
 function run(events: StreamViewEvent[], from: StreamView = emptyStreamView): StreamView {
   return events.reduce(reduceStreamView, from);
@@ -119,5 +119,19 @@ describe('healthSummary', () => {
     expect(
       healthSummary([{ state: 'live' }, { state: 'live' }, { state: 'reconnecting' }, { state: 'failed' }, { state: 'disabled' }]),
     ).toEqual({ live: 2, enabled: 4, total: 5, failing: 2 });
+  });
+});
+
+describe('displayedState', () => {
+  it('shows a switched-off destination as disabled, whatever the engine said', () => {
+    expect(displayedState(false, { state: 'live' }, true)).toBe('disabled');
+  });
+
+  it("shows the engine's state once it has one, and connecting or idle before that", () => {
+    expect(displayedState(true, { state: 'reconnecting' }, true)).toBe('reconnecting');
+    expect(displayedState(true, undefined, true)).toBe('connecting');
+    expect(displayedState(true, undefined, false)).toBe('idle');
+    // Just re-enabled: the engine's last word was 'disabled', which no longer holds.
+    expect(displayedState(true, { state: 'disabled' }, true)).toBe('connecting');
   });
 });

@@ -154,3 +154,14 @@ export function healthSummary(destinations: readonly { state: DestinationState }
   }
   return { live, enabled, total: destinations.length, failing };
 }
+
+/**
+ * The state a destination row shows: switched off when it is not enabled; otherwise what the
+ * engine last said of it, and before the engine has said anything, "connecting" while the
+ * ingest is live (it is about to) or "idle".
+ */
+export function displayedState(enabled: boolean, live: Pick<DestinationView, 'state'> | undefined, ingestLive: boolean): DestinationState {
+  if (!enabled) return 'disabled';
+  if (live && live.state !== 'disabled') return live.state;
+  return ingestLive ? 'connecting' : 'idle';
+}

@@ -1,39 +1,24 @@
 import {
-  destinationSchema,
+  destinationListSchema,
+  streamListSchema,
   streamDetailSchema,
-  streamSchema,
   streamStatusSchema,
   type Destination,
   type Stream,
   type StreamDetail,
   type StreamStatus,
 } from '@fanout/contracts';
-import { ApiRequestError, type ApiRequestOptions, type Schema } from './api';
+import { ApiRequestError, type ApiRequestOptions } from './api';
+import { apiPaths } from './api-paths';
 
 type Request = <T>(path: string, options?: ApiRequestOptions<T>) => Promise<T>;
 
-export function arrayOf<T>(item: Schema<T>): Schema<T[]> {
-  return {
-    safeParse(value) {
-      if (!Array.isArray(value)) return { success: false, error: new Error('expected an array') };
-      const out: T[] = [];
-      for (const entry of value) {
-        const r = item.safeParse(entry);
-        if (!r.success) return r;
-        out.push(r.data);
-      }
-      return { success: true, data: out };
-    },
-  };
-}
 
-export const streamsSchema = arrayOf(streamSchema);
-export const destinationsSchema = arrayOf(destinationSchema);
 
 /** The status of a stream, or null when the API cannot give one (older API, engine busy). */
 export async function loadStatus(request: Request, id: string): Promise<StreamStatus | null> {
   try {
-    return await request(`/api/streams/${encodeURIComponent(id)}/status`, { schema: streamStatusSchema });
+    return await request(apiPaths.streamStatus(id), { schema: streamStatusSchema });
   } catch (error) {
     if (error instanceof ApiRequestError) return null;
     throw error;
@@ -48,13 +33,13 @@ export interface StreamListItem {
 }
 
 export async function loadStreamList(request: Request): Promise<StreamListItem[]> {
-  const streams = await request('/api/streams', { schema: streamsSchema });
+  const streams = await request(apiPaths.streams(), { schema: streamListSchema });
   return Promise.all(
     streams.map(async (stream) => {
       const status = await loadStatus(request, stream.id);
       let destinations: Destination[] | null = null;
       if (!status) {
-        destinations = await request(`/api/streams/${encodeURIComponent(stream.id)}/destinations`, { schema: destinationsSchema }).catch(() => null);
+        destinations = await request(apiPaths.streamDestinations(stream.id), { schema: destinationListSchema }).catch(() => null);
       }
       return { stream, status, destinations };
     }),
@@ -68,10 +53,9 @@ export interface StreamPageData {
 }
 
 export async function loadStreamPage(request: Request, id: string): Promise<StreamPageData> {
-  const path = `/api/streams/${encodeURIComponent(id)}`;
   const [stream, destinations, status] = await Promise.all([
-    request(path, { schema: streamDetailSchema }),
-    request(`${path}/destinations`, { schema: destinationsSchema }),
+    request(apiPaths.stream(id), { schema: streamDetailSchema }),
+    request(apiPaths.streamDestinations(id), { schema: destinationListSchema }),
     loadStatus(request, id),
   ]);
   return { stream, destinations, status };

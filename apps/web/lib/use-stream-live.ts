@@ -5,6 +5,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { apiRequest } from './api';
 import { LIVE_WINDOW_S, appendStatus, emptySeries, mergeMetrics, type Series } from './metrics';
 import { emptyStreamView, reduceStreamView, type StreamView, type StreamViewEvent } from './stream-view';
+import { apiPaths } from './api-paths';
 
 export type LiveConnection = 'connecting' | 'open' | 'reconnecting' | 'paused';
 
@@ -53,8 +54,7 @@ export function useStreamLive(streamId: string, initial: StreamStatus | null, ev
     async (from: number, to: number) => {
       if (to - from < 1_500) return;
       try {
-        const params = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
-        const metrics = await apiRequest(`/api/streams/${encodeURIComponent(streamId)}/metrics?${params}`, { schema: metricsSeriesSchema });
+        const metrics = await apiRequest(apiPaths.streamMetrics(streamId, { from: new Date(from).toISOString(), to: new Date(to).toISOString() }), { schema: metricsSeriesSchema });
         dispatch({ type: 'backfill', metrics });
       } catch {
         // History is a nicety: live points keep coming either way.
@@ -79,7 +79,7 @@ export function useStreamLive(streamId: string, initial: StreamStatus | null, ev
     const open = () => {
       close();
       if (stopped) return;
-      const es = new eventSource(`/api/streams/${encodeURIComponent(streamId)}/events`);
+      const es = new eventSource(apiPaths.streamEvents(streamId));
       source = es;
       es.addEventListener('open', () => {
         attempt = 0;

@@ -28,6 +28,9 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+/** `GET /api/users`: every account. */
+export const userListSchema = z.array(userSchema);
+
 /** `GET /api/auth/state`: what the sign-in page needs before anyone is signed in. */
 export const authStateSchema = z.object({ setupRequired: z.boolean() });
 export type AuthState = z.infer<typeof authStateSchema>;
@@ -51,3 +54,6 @@ export const sessionInfoSchema = z.object({
   current: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** `GET /api/auth/sessions`: your signed-in sessions. */
+export const sessionInfoListSchema = z.array(sessionInfoSchema);

@@ -86,3 +86,6 @@ export const destinationSchema = z.object({
   updatedAt: z.string(),
 });
 export type Destination = z.infer<typeof destinationSchema>;
+
+/** `GET /api/streams/:id/destinations`: a stream's destinations, oldest first. */
+export const destinationListSchema = z.array(destinationSchema);

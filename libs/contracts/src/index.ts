@@ -15,3 +15,4 @@ export * from './audit';
 export * from './metrics';
 export * from './history';
 export * from './ingest-url';
+export * from './codecs';

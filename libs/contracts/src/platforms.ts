@@ -28,6 +28,9 @@ export const platformPresetSchema = z.object({
 });
 export type PlatformPreset = z.infer<typeof platformPresetSchema>;
 
+/** `GET /api/platforms`. */
+export const platformPresetListSchema = z.array(platformPresetSchema);
+
 /**
  * The platforms Fanout knows. URLs are the platforms' published ingest endpoints; rules are
  * their documented limits for live ingest (keyframe interval, codecs, bitrate, audio).

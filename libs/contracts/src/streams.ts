@@ -52,6 +52,9 @@ export const streamSchema = z.object({
 });
 export type Stream = z.infer<typeof streamSchema>;
 
+/** `GET /api/streams`: the streams a user may see. */
+export const streamListSchema = z.array(streamSchema);
+
 /**
  * `POST /api/streams`, `GET /api/streams/:id` and `POST /api/streams/:id/rotate-key`: the
  * stream with its key, which only the stream's owner is shown (null for an owner or admin

@@ -34,6 +34,9 @@ export const apiTokenSchema = z.object({
 });
 export type ApiToken = z.infer<typeof apiTokenSchema>;
 
+/** `GET /api/tokens` and `GET /api/users/:id/tokens`: live tokens, newest first. */
+export const apiTokenListSchema = z.array(apiTokenSchema);
+
 /** `POST /api/tokens` answer: the only time `token` is ever shown. */
 export const createdApiTokenSchema = z.object({
   id: z.string(),

@@ -16,7 +16,8 @@ export interface PlatformRules {
 const KEYFRAME_TOLERANCE_S = 0.1;
 const BITRATE_TOLERANCE = 1.05;
 
-const CODEC_LABELS: Readonly<Record<string, string>> = {
+/** Video codec labels in warnings; the dashboard's (contracts `CODEC_LABELS`) agree, checked in apps/api. */
+export const VIDEO_CODEC_LABELS: Readonly<Record<string, string>> = {
   h264: 'H.264',
   hevc: 'HEVC',
   av1: 'AV1',
@@ -26,7 +27,7 @@ const CODEC_LABELS: Readonly<Record<string, string>> = {
 };
 
 export function codecLabel(codec: string): string {
-  return CODEC_LABELS[codec] ?? codec.toUpperCase();
+  return VIDEO_CODEC_LABELS[codec] ?? codec.toUpperCase();
 }
 
 function seconds(value: number): string {

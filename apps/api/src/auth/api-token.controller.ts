@@ -4,6 +4,7 @@ import { ApiTokenService } from './api-token.service';
 import { CreateApiTokenDto } from './auth.dto';
 import type { AuthContext } from './auth.types';
 import { CurrentAuth, CurrentUser, Roles } from './decorators';
+import { UuidParam } from '../common/uuid-param';
 
 /** The signed-in user's personal access tokens. */
 @Controller('tokens')
@@ -25,7 +26,7 @@ export class ApiTokenController {
   /** 204; 404 NOT_FOUND for an unknown, foreign or already revoked token. */
   @Delete(':id')
   @HttpCode(204)
-  revoke(@CurrentUser() user: User, @Param('id') id: string): Promise<void> {
+  revoke(@CurrentUser() user: User, @Param('id', new UuidParam('token')) id: string): Promise<void> {
     return this.tokens.revoke(user, id);
   }
 }
@@ -37,14 +38,14 @@ export class UserTokensController {
   constructor(private readonly tokens: ApiTokenService) {}
 
   @Get()
-  list(@Param('userId') userId: string): Promise<ApiToken[]> {
+  list(@Param('userId', new UuidParam('user')) userId: string): Promise<ApiToken[]> {
     return this.tokens.listFor(userId);
   }
 
   /** 204; 404 for an unknown user or a token that is not theirs or not live. */
   @Delete(':id')
   @HttpCode(204)
-  revoke(@CurrentUser() actor: User, @Param('userId') userId: string, @Param('id') id: string): Promise<void> {
+  revoke(@CurrentUser() actor: User, @Param('userId', new UuidParam('user')) userId: string, @Param('id', new UuidParam('token')) id: string): Promise<void> {
     return this.tokens.revokeFor(actor, userId, id);
   }
 }

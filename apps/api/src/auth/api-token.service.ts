@@ -3,7 +3,6 @@ import { API_TOKEN_PREFIX, type ApiToken, apiTokenScopeSchema, type CreatedApiTo
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { UUID } from '../common/prisma-errors';
 import { ApiTokensRepository, type ApiTokenAuthRow, type ApiTokenRow } from './api-tokens.repository';
 import { TOUCH_INTERVAL_MS } from './auth.constants';
 import type { AuthContext, ApiTokenScope } from './auth.types';
@@ -100,12 +99,12 @@ export class ApiTokenService {
   }
 
   private async revokeOf(actor: User, userId: string, id: string): Promise<void> {
-    const revoked = UUID.test(id) ? await this.repository.revoke(userId, id, this.clock.now()) : null;
+    const revoked = await this.repository.revoke(userId, id, this.clock.now());
     if (!revoked) throw noToken();
     await this.audit.record(actor, 'token.revoke', { type: 'token', id }, { userId, name: revoked.name });
   }
 
   private async existingUser(userId: string): Promise<void> {
-    if (!UUID.test(userId) || !(await this.users.findById(userId))) throw new AppError('NOT_FOUND', { message: 'No such user.' });
+    if (!(await this.users.findById(userId))) throw new AppError('NOT_FOUND', { message: 'No such user.' });
   }
 }

@@ -4,6 +4,7 @@ import { ChangePasswordDto, LoginDto, SetupDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import type { AuthContext, ClientInfo, SessionCookieJar } from './auth.types';
 import { Client, CurrentAuth, Public, SessionCookie } from './decorators';
+import { UuidParam } from '../common/uuid-param';
 
 @Controller('auth')
 export class AuthController {
@@ -59,7 +60,7 @@ export class AuthController {
   /** 204; 404 for a session that is not yours or not live. */
   @Delete('sessions/:id')
   @HttpCode(204)
-  revokeSession(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @SessionCookie() cookie: SessionCookieJar): Promise<void> {
+  revokeSession(@CurrentAuth() auth: AuthContext, @Param('id', new UuidParam('session')) id: string, @SessionCookie() cookie: SessionCookieJar): Promise<void> {
     return this.auth.revokeSession(auth, id, cookie);
   }
 }

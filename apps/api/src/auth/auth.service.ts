@@ -3,7 +3,6 @@ import type { AuthState, SessionInfo } from '@fanout/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { UUID } from '../common/prisma-errors';
 import { LOGGER, type Logger } from '../logging/logger';
 import type { ChangePasswordDto, LoginDto, SetupDto } from './auth.dto';
 import type { AuthContext, ClientInfo, SessionCookieJar, User } from './auth.types';
@@ -110,7 +109,7 @@ export class AuthService implements OnModuleInit {
   /** Sign one of your own sessions out (404 for any other id); the current one also loses its cookie. */
   async revokeSession(auth: AuthContext, id: string, cookie: SessionCookieJar): Promise<void> {
     if (auth.via === 'token') throw sessionOnly('Sign sessions out');
-    if (!UUID.test(id) || !(await this.sessionRows.revoke(id, this.clock.now(), auth.user.id))) throw new AppError('NOT_FOUND', { message: 'No such session.' });
+    if (!(await this.sessionRows.revoke(id, this.clock.now(), auth.user.id))) throw new AppError('NOT_FOUND', { message: 'No such session.' });
     if (id === auth.sessionId) cookie.clear();
     this.log.info({ userId: auth.user.id, sessionId: id }, 'session revoked by its user');
     await this.audit.record(auth.user, 'session.revoke', { type: 'session', id }, { userId: auth.user.id, current: id === auth.sessionId });

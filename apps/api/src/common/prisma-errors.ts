@@ -13,4 +13,3 @@ export async function orNullIfMissing<T>(operation: Promise<T>): Promise<T | nul
   }
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -3,18 +3,17 @@ import { type Destination, isRtmpServerUrl, platformPreset } from '@fanout/contr
 import { type AuditMetadata, AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
 import { AppError } from '../common/app-error';
-import { UUID } from '../common/prisma-errors';
 import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
-import { canManageStream } from '../streams/stream-access';
+import { StreamAccess, canManageStream, noSuchStream } from '../streams/stream-access';
 import type { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
 import { type DestinationChanges, DestinationsRepository, type DestinationRow, type StreamOwner } from './destinations.repository';
 import { type DestinationServer, judgeServer, privateAddressesAllowed, sameServer, serverLabel, serverOf } from './destination-address';
 import { maskKey } from './mask';
 
-const noStream = () => new AppError('NOT_FOUND', { message: 'No such stream.' });
+const noStream = noSuchStream;
 const noDestination = () => new AppError('NOT_FOUND', { message: 'No such destination.' });
 const badUrl = () =>
   new AppError('VALIDATION_FAILED', { errors: [{ path: 'url', message: 'Use an rtmp:// or rtmps:// URL with a server name' }], internal: 'destination URL is not an rtmp(s) server URL' });
@@ -117,14 +116,14 @@ export class DestinationsService {
   }
 
   private async accessibleStream(user: User, streamId: string): Promise<StreamOwner> {
-    const owner = UUID.test(streamId) ? await this.destinations.streamOwner(streamId) : null;
-    if (!owner || !canManageStream(user, owner.ownerId)) throw noStream();
-    return owner;
+    const owner = await this.destinations.streamOwner(streamId);
+    StreamAccess.ensure(user, owner?.ownerId);
+    return owner!;
   }
 
   private async accessibleDestination(user: User, id: string): Promise<DestinationRow & { stream: StreamOwner }> {
-    const row = UUID.test(id) ? await this.destinations.find(id) : null;
-    if (!row || !canManageStream(user, row.stream.ownerId)) throw noDestination();
+    const row = await this.destinations.find(id);
+    if (!row || !canManageStream(user, row.stream.ownerId)) throw noDestination(); // the stream rule, a destination's 404
     return row;
   }
 

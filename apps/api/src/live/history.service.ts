@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { DestinationState, IngestSession } from '@fanout/contracts';
+import { type IngestSession, destinationStateSchema } from '@fanout/contracts';
 import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
 import { HistoryRepository, type SessionRow, type TimelineRow } from './history.repository';
-import { StreamAccess } from './stream-access.service';
+import { StreamAccess } from '../streams/stream-access';
 import { type FailureDetail, failureDetailFor, shownFailure } from './status-mapper';
 
 /** `GET /api/streams/:id/sessions`: publish history, newest first, each with its destination timeline. */
@@ -45,14 +45,12 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
     avgFps: row.fps,
     timeline: events
       .filter((e) => e.at >= row.startedAt && (until === undefined ? e.at <= now : e.at < until))
-      .map((e) => ({
-        at: e.at.toISOString(),
-        destinationId: e.destinationId,
-        destinationName: e.destination.name,
-        from: e.fromState as DestinationState,
-        to: e.toState as DestinationState,
-        ...timelineFailure(e, detail),
-      })),
+      .flatMap((e) => {
+        const from = destinationStateSchema.safeParse(e.fromState);
+        const to = destinationStateSchema.safeParse(e.toState);
+        if (!from.success || !to.success) return []; // not a state we ever write
+        return [{ at: e.at.toISOString(), destinationId: e.destinationId, destinationName: e.destination.name, from: from.data, to: to.data, ...timelineFailure(e, detail) }];
+      }),
   };
 }
 

@@ -9,7 +9,7 @@ import type { LiveControl } from '../ingest/live-control';
 import { LiveEventHub } from './live-event-hub';
 import { LiveEventsService } from './live-events.service';
 import type { LiveStatusService } from './live-status.service';
-import type { StreamAccess } from './stream-access.service';
+import type { StreamAccess } from '../streams/stream-access';
 import { idleStatus } from './status-mapper';
 
 const STREAM = '00000000-0000-4000-8000-000000000001';

@@ -8,7 +8,7 @@ import { LiveEventHub } from './live-event-hub';
 import { LiveStatusService } from './live-status.service';
 import { openEventStream, sseComment, sseEvent, sseRetry, type SseReply, SSE_RETRY_MS } from './sse';
 import { type FailureDetail, failureDetailFor, ingestEventFromEngine, stateEventFromChange } from './status-mapper';
-import { StreamAccess } from './stream-access.service';
+import { StreamAccess } from '../streams/stream-access';
 
 /** Periods of the events stream; a provider so tests can shorten them. */
 export interface LiveEventsTiming {

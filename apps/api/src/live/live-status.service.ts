@@ -3,9 +3,9 @@ import type { StreamStatus } from '@fanout/contracts';
 import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
 import { LiveControl } from '../ingest/live-control';
-import { LiveRepository } from './live.repository';
+import { DestinationsRepository } from '../destinations/destinations.repository';
 import { type FailureDetail, failureDetailFor, idleStatus, statusFromStats } from './status-mapper';
-import { StreamAccess } from './stream-access.service';
+import { StreamAccess } from '../streams/stream-access';
 
 /** `GET /api/streams/:id/status`: the engine's live statistics, or the configured destinations when idle. */
 @Injectable()
@@ -13,7 +13,7 @@ export class LiveStatusService {
   constructor(
     private readonly access: StreamAccess,
     private readonly control: LiveControl,
-    private readonly live: LiveRepository,
+    private readonly destinations: DestinationsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -26,6 +26,6 @@ export class LiveStatusService {
   async current(streamId: string, detail: FailureDetail = 'full'): Promise<StreamStatus> {
     const stats = this.control.stats(streamId);
     if (stats) return statusFromStats(stats, detail);
-    return idleStatus(streamId, await this.live.destinations(streamId), this.clock.now());
+    return idleStatus(streamId, await this.destinations.listForStream(streamId), this.clock.now());
   }
 }

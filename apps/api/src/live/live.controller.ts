@@ -7,6 +7,7 @@ import { zodDto } from '../common/zod-dto';
 import { HistoryService } from './history.service';
 import { LiveEventsService } from './live-events.service';
 import { LiveStatusService } from './live-status.service';
+import { UuidParam } from '../common/uuid-param';
 
 export class SessionsQueryDto extends zodDto(sessionsQuerySchema) {}
 
@@ -20,19 +21,19 @@ export class LiveController {
   ) {}
 
   @Get(':id/status')
-  get(@CurrentUser() user: User, @Param('id') id: string): Promise<StreamStatus> {
+  get(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string): Promise<StreamStatus> {
     return this.status.status(user, id);
   }
 
   /** Server-Sent Events: `status` (1 s live, 5 s idle), `state`, `ingest`, `: ping` every 15 s; ends within 2 s of losing access. */
   @Get(':id/events')
-  stream(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  stream(@CurrentAuth() auth: AuthContext, @Param('id', new UuidParam('stream')) id: string, @Res() reply: FastifyReply): Promise<void> {
     return this.events.serve(auth, id, reply);
   }
 
   /** Newest first, `?limit` (1-100, default 20). */
   @Get(':id/sessions')
-  sessions(@CurrentUser() user: User, @Param('id') id: string, @Query() query: SessionsQueryDto): Promise<IngestSession[]> {
+  sessions(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Query() query: SessionsQueryDto): Promise<IngestSession[]> {
     return this.history.sessions(user, id, query.limit);
   }
 }

@@ -3,6 +3,7 @@ import { metricsQuerySchema, type MetricsSeries, type User } from '@fanout/contr
 import { CurrentUser } from '../auth/decorators';
 import { zodDto } from '../common/zod-dto';
 import { MetricsService } from './metrics.service';
+import { UuidParam } from '../common/uuid-param';
 
 export class MetricsQueryDto extends zodDto(metricsQuerySchema) {}
 
@@ -13,7 +14,7 @@ export class MetricsController {
 
   /** `?from&to` ISO date-times (default the last 15 minutes, at most 30 days). */
   @Get(':id/metrics')
-  series(@CurrentUser() user: User, @Param('id') id: string, @Query() query: MetricsQueryDto): Promise<MetricsSeries> {
+  series(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Query() query: MetricsQueryDto): Promise<MetricsSeries> {
     return this.metrics.series(user, id, query);
   }
 }

@@ -84,11 +84,6 @@ export class MetricsRepository {
        ORDER BY 2, destination_id NULLS FIRST`;
   }
 
-  /** A stream's destinations with a name, for the series (oldest first). */
-  destinations(streamId: string): Promise<{ id: string; name: string }[]> {
-    return this.prisma.client.destination.findMany({ where: { streamId }, select: { id: true, name: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-  }
-
   /** Rows per resolution (tests and diagnostics). */
   async countByResolution(): Promise<Record<number, number>> {
     const groups = await this.prisma.client.metricSample.groupBy({ by: ['resolution'], _count: { _all: true } });

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { METRICS_DEFAULT_RANGE_S, METRICS_MAX_RANGE_S, type DestinationState, type MetricsQuery, type MetricsSeries } from '@fanout/contracts';
+import { METRICS_DEFAULT_RANGE_S, METRICS_MAX_RANGE_S, type MetricsQuery, type MetricsSeries, destinationStateSchema } from '@fanout/contracts';
 import type { User } from '../auth/auth.types';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { StreamAccess } from '../live/stream-access.service';
+import { DestinationsRepository } from '../destinations/destinations.repository';
+import { StreamAccess } from '../streams/stream-access';
 import { type BucketRow, MetricsRepository } from './metrics.repository';
 import { resolutionFor } from './retention';
-
-const DESTINATION_STATES = new Set<string>(['disabled', 'idle', 'connecting', 'live', 'reconnecting', 'failed']);
 
 /** `GET /api/streams/:id/metrics?from&to`: chart series at the finest resolution still kept for the range. */
 @Injectable()
@@ -15,6 +14,7 @@ export class MetricsService {
   constructor(
     private readonly access: StreamAccess,
     private readonly metrics: MetricsRepository,
+    private readonly destinations: DestinationsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -23,7 +23,7 @@ export class MetricsService {
     const now = this.clock.now();
     const { from, to } = metricsRange(query, now);
     const resolutionS = resolutionFor(from, now);
-    const [buckets, destinations] = await Promise.all([this.metrics.buckets(streamId, resolutionS, from, to), this.metrics.destinations(streamId)]);
+    const [buckets, destinations] = await Promise.all([this.metrics.buckets(streamId, resolutionS, from, to), this.destinations.listForStream(streamId)]);
     return toSeries({ from, to, resolutionS, buckets, destinations });
   }
 }
@@ -52,7 +52,7 @@ export function toSeries(input: { from: Date; to: Date; resolutionS: MetricsSeri
       bitrateKbps: Math.round(b.bitrateKbps),
       droppedFrames: b.droppedFrames,
       reconnects: b.reconnects,
-      state: b.state !== null && DESTINATION_STATES.has(b.state) ? (b.state as DestinationState) : null,
+      state: destinationStateSchema.safeParse(b.state).data ?? null,
     });
   }
   return {

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { destinationStateSchema } from '@fanout/contracts';
 import type { StreamStats } from '@fanout/restream';
 import { EngineEvents } from '../ingest/engine-events';
 import { LiveControl } from '../ingest/live-control';
@@ -6,7 +7,6 @@ import { EngineCounters } from './engine-counters';
 import { formatExposition, type MetricFamily } from './exposition';
 import { HttpMetrics } from './http-metrics';
 
-const DESTINATION_STATES = ['disabled', 'idle', 'connecting', 'live', 'reconnecting', 'failed'] as const;
 
 /** What the process reports about itself; a seam so the format test is deterministic. */
 export interface ProcessFacts {
@@ -35,7 +35,7 @@ export function processFacts(): ProcessFacts {
  * template and status).
  */
 export function engineFamilies(live: readonly StreamStats[], counters: EngineCounters, proc: ProcessFacts): MetricFamily[] {
-  const byState = new Map<string, number>(DESTINATION_STATES.map((s) => [s, 0]));
+  const byState = new Map<string, number>(destinationStateSchema.options.map((s) => [s, 0]));
   for (const stats of live) for (const d of stats.destinations) byState.set(d.state, (byState.get(d.state) ?? 0) + 1);
   return [
     { name: 'fanout_ingests_live', help: 'Streams with a publisher connected.', type: 'gauge', samples: [{ value: live.filter((s) => s.ingest.state === 'live').length }] },

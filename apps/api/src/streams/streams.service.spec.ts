@@ -11,6 +11,7 @@ import type { LiveControl } from '../ingest/live-control';
 import { STREAM_KEY, StreamKeys } from './stream-keys';
 import type { StreamRow, StreamsRepository } from './streams.repository';
 import { StreamsService } from './streams.service';
+import { StreamAccess } from './stream-access';
 
 const user = (id: string, role: User['role']): User => ({ id, email: `${id}@example.com`, role, createdAt: '2026-01-01T00:00:00.000Z' });
 const ALICE = user('alice', 'member');
@@ -85,7 +86,7 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
     },
   });
   const { logger, text } = capturedLogger();
-  const service = new StreamsService(repository, secrets, recordingKeys, ingest, audit, new FakeClock() as unknown as Clock, config, logger);
+  const service = new StreamsService(repository, new StreamAccess(repository), secrets, recordingKeys, ingest, audit, new FakeClock() as unknown as Clock, config, logger);
   return { service, rows, live, audits, keys, secrets, logs: text };
 }
 

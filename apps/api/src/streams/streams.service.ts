@@ -2,19 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ingestServerUrl, type Stream, type StreamDetail } from '@fanout/contracts';
 import { AuditService } from '../audit/audit.service';
 import type { User } from '../auth/auth.types';
-import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { UUID } from '../common/prisma-errors';
 import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
-import { canManageStream } from './stream-access';
+import { StreamAccess, noSuchStream } from './stream-access';
 import { StreamKeys } from './stream-keys';
 import type { CreateStreamDto, UpdateStreamDto } from './streams.dto';
 import { REPLACED_KEY_MEMORY_MS, StreamsRepository, type StreamRow } from './streams.repository';
 
-const notFound = () => new AppError('NOT_FOUND', { message: 'No such stream.' });
+const notFound = noSuchStream;
 
 /**
  * Streams: what OBS publishes to. The key is generated here (`live_` + 24 random bytes) and
@@ -28,6 +26,7 @@ export class StreamsService {
 
   constructor(
     private readonly streams: StreamsRepository,
+    private readonly access: StreamAccess,
     private readonly secrets: Secrets,
     private readonly keys: StreamKeys,
     private readonly live: LiveControl,
@@ -46,8 +45,8 @@ export class StreamsService {
   }
 
   async get(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
-    const row = UUID.test(id) ? await this.streams.findWithKey(id) : null;
-    if (!row || !canManageStream(user, row.ownerId)) throw notFound();
+    const row = await this.streams.findWithKey(id);
+    StreamAccess.ensure(user, row?.ownerId);
     return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? this.secrets.decrypt(row.keyCiphertext) : null };
   }
 
@@ -104,10 +103,8 @@ export class StreamsService {
     return ingestServerUrl({ publicHost: this.config.PUBLIC_HOST, requestHost, rtmpPort: this.config.RTMP_PORT });
   }
 
-  private async accessible(user: User, id: string): Promise<StreamRow> {
-    const row = UUID.test(id) ? await this.streams.find(id) : null;
-    if (!row || !canManageStream(user, row.ownerId)) throw notFound();
-    return row;
+  private accessible(user: User, id: string): Promise<StreamRow> {
+    return this.access.visible(user, id);
   }
 
   private toStream(row: StreamRow, host: string | undefined): Stream {

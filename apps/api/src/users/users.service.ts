@@ -4,7 +4,6 @@ import { toUser, type User } from '../auth/auth.types';
 import { PasswordHasher } from '../auth/password-hasher';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { UUID } from '../common/prisma-errors';
 import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
 import { UserAdminRepository } from './user-admin.repository';
@@ -80,7 +79,7 @@ export class UsersService {
   }
 
   private async find(id: string) {
-    const row = UUID.test(id) ? await this.users.find(id) : null;
+    const row = await this.users.find(id);
     if (!row) throw notFound();
     return row;
   }

@@ -7,6 +7,7 @@ import { TextField } from '@/components/text-field';
 import { card, primaryButton } from '@/components/ui';
 import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
 import { formatWait } from '@/lib/format';
+import { apiPaths } from '@/lib/api-paths';
 
 type Mode = 'sign-in' | 'setup';
 
@@ -86,7 +87,7 @@ export function LoginClient({ setupRequired }: { setupRequired: boolean }) {
 
     setPending(true);
     try {
-      await apiRequest(mode === 'setup' ? '/api/auth/setup' : '/api/auth/login', { method: 'POST', json: parsed.data });
+      await apiRequest(mode === 'setup' ? apiPaths.setup() : apiPaths.login(), { method: 'POST', json: parsed.data });
       router.replace('/');
       router.refresh();
       // Stay pending: the page is about to change.

@@ -1,4 +1,4 @@
-import { apiTokenSchema, userSchema } from '@fanout/contracts';
+import { apiTokenListSchema, userListSchema } from '@fanout/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiUnavailable } from '@/components/api-unavailable';
@@ -6,10 +6,10 @@ import { ApiRequestError } from '@/lib/api';
 import { loadHealth } from '@/lib/health';
 import { requireUser } from '@/lib/require-session';
 import { serverApi } from '@/lib/server-api';
-import { arrayOf } from '@/lib/streams';
 import { SystemStatusClient } from '../system-status-client';
 import { TokensClient } from './tokens-client';
 import { UsersClient } from './users-client';
+import { apiPaths } from '@/lib/api-paths';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -19,8 +19,8 @@ export default async function SettingsPage() {
   const manager = auth.user.role === 'owner' || auth.user.role === 'admin';
   try {
     const [tokens, users, health] = await Promise.all([
-      serverApi('/api/tokens', { schema: arrayOf(apiTokenSchema) }),
-      manager ? serverApi('/api/users', { schema: arrayOf(userSchema) }) : Promise.resolve(null),
+      serverApi(apiPaths.tokens(), { schema: apiTokenListSchema }),
+      manager ? serverApi(apiPaths.users(), { schema: userListSchema }) : Promise.resolve(null),
       loadHealth(serverApi),
     ]);
     return (

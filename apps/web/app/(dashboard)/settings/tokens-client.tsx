@@ -9,6 +9,7 @@ import { SelectField } from '@/components/select-field';
 import { alertBox, card, input, primaryButton, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
 import { useApiForm } from '@/lib/use-api-form';
+import { apiPaths } from '@/lib/api-paths';
 
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -43,7 +44,7 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
       ...(days === '' ? {} : { expiresInDays: Number(days) }),
     });
     await submit(parsed, async (body) => {
-      const token = await apiRequest('/api/tokens', { method: 'POST', json: body, schema: createdApiTokenSchema });
+      const token = await apiRequest(apiPaths.tokens(), { method: 'POST', json: body, schema: createdApiTokenSchema });
       setCreated(token);
       setTokens((list) => [{ id: token.id, name: token.name, scope: token.scope, createdAt: token.createdAt, lastUsedAt: null, expiresAt: token.expiresAt }, ...list]);
       form.reset();
@@ -114,7 +115,7 @@ export function TokensClient({ initial }: { initial: ApiToken[] }) {
           pendingLabel="Revoking…"
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
-            await apiRequest(`/api/tokens/${encodeURIComponent(revoking.id)}`, { method: 'DELETE' });
+            await apiRequest(apiPaths.token(revoking.id), { method: 'DELETE' });
             setTokens((list) => list.filter((x) => x.id !== revoking.id));
             if (created?.id === revoking.id) setCreated(null);
           }}

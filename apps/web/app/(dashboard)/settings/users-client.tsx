@@ -1,11 +1,13 @@
 'use client';
 
-import { createUserSchema, roleSchema, toFieldErrors, userSchema, type Role, type User } from '@fanout/contracts';
+import { createUserSchema, roleSchema, userSchema, type Role, type User } from '@fanout/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TextField } from '@/components/text-field';
 import { alertBox, card, primaryButton, secondaryButton, select, selectBase, subtleText } from '@/components/ui';
-import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
+import { ApiRequestError, apiRequest } from '@/lib/api';
+import { apiPaths } from '@/lib/api-paths';
+import { useApiForm } from '@/lib/use-api-form';
 
 const ROLE_TEXT: Record<Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 
@@ -37,7 +39,7 @@ function UserRow({ user, me, onChanged, onDelete }: { user: User; me: User; onCh
     setPending(true);
     setError(null);
     try {
-      onChanged(await apiRequest(`/api/users/${encodeURIComponent(user.id)}`, { method: 'PATCH', json: { role }, schema: userSchema }));
+      onChanged(await apiRequest(apiPaths.user(user.id), { method: 'PATCH', json: { role }, schema: userSchema }));
     } catch (e) {
       setError(describeUserError(e));
     } finally {
@@ -78,34 +80,26 @@ function UserRow({ user, me, onChanged, onDelete }: { user: User; me: User; onCh
 /** Accounts and roles, for owners and admins. */
 export function UsersClient({ initial, me }: { initial: User[]; me: User }) {
   const [users, setUsers] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, formError, pending, submit } = useApiForm('Could not create the user.', {
+    describe: (error) =>
+      error instanceof ApiRequestError && error.code === 'EMAIL_TAKEN'
+        ? { fields: { email: describeUserError(error) } }
+        : error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0
+          ? undefined
+          : { message: describeUserError(error) },
+  });
   const [deleting, setDeleting] = useState<User | null>(null);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    setFormError(null);
     const parsed = createUserSchema.safeParse({ email: String(data.get('email') ?? ''), password: String(data.get('password') ?? ''), role: String(data.get('role') ?? 'member') });
-    if (!parsed.success) {
-      setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
-      return;
-    }
-    setErrors({});
-    setPending(true);
-    try {
-      const user = await apiRequest('/api/users', { method: 'POST', json: parsed.data, schema: userSchema });
+    await submit(parsed, async (input) => {
+      const user = await apiRequest(apiPaths.users(), { method: 'POST', json: input, schema: userSchema });
       setUsers((list) => [...list, user]);
       form.reset();
-    } catch (error) {
-      if (error instanceof ApiRequestError && error.code === 'EMAIL_TAKEN') setErrors({ email: describeUserError(error) });
-      else if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) setErrors(error.fieldErrors);
-      else setFormError(describeUserError(error));
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -157,7 +151,7 @@ export function UsersClient({ initial, me }: { initial: User[]; me: User }) {
           describeError={describeUserError}
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            await apiRequest(`/api/users/${encodeURIComponent(deleting.id)}`, { method: 'DELETE' });
+            await apiRequest(apiPaths.user(deleting.id), { method: 'DELETE' });
             setUsers((list) => list.filter((x) => x.id !== deleting.id));
           }}
         />

@@ -1,17 +1,19 @@
 'use client';
 
-import { createStreamSchema, streamDetailSchema, toFieldErrors, type StreamDetail } from '@fanout/contracts';
+import { createStreamSchema, streamDetailSchema, type StreamDetail } from '@fanout/contracts';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { StateBadge, LiveBadge } from '@/components/state-badge';
 import { TextField } from '@/components/text-field';
 import { alertBox, card, primaryButton, subtleText } from '@/components/ui';
-import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
+import { apiRequest } from '@/lib/api';
 import { formatUptime, plural } from '@/lib/format';
 import { healthSummary } from '@/lib/stream-view';
 import type { StreamListItem } from '@/lib/streams';
 import { useNow } from '@/lib/use-now';
+import { apiPaths } from '@/lib/api-paths';
+import { useApiForm } from '@/lib/use-api-form';
 
 const REFRESH_MS = 5_000;
 
@@ -77,28 +79,17 @@ function StreamRow({ item, now }: { item: StreamListItem; now: number }) {
 
 function CreateStreamForm() {
   const router = useRouter();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, formError, pending, submit } = useApiForm('Could not create the stream.');
+  const [navigating, setNavigating] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setFormError(null);
     const parsed = createStreamSchema.safeParse({ name: String(new FormData(event.currentTarget).get('name') ?? '') });
-    if (!parsed.success) {
-      setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
-      return;
-    }
-    setErrors({});
-    setPending(true);
-    try {
-      const created: StreamDetail = await apiRequest('/api/streams', { method: 'POST', json: parsed.data, schema: streamDetailSchema });
+    await submit(parsed, async (input) => {
+      const created: StreamDetail = await apiRequest(apiPaths.streams(), { method: 'POST', json: input, schema: streamDetailSchema });
+      setNavigating(true); // the button stays busy until the new page shows
       router.push(`/streams/${created.id}`);
-    } catch (error) {
-      setPending(false);
-      if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) setErrors(error.fieldErrors);
-      else setFormError(error instanceof Error ? error.message : 'Could not create the stream.');
-    }
+    });
   }
 
   return (
@@ -106,7 +97,7 @@ function CreateStreamForm() {
       <div className="flex-1">
         <TextField name="name" label="New stream name" placeholder="Sunday service" error={errors['name']} maxLength={100} />
       </div>
-      <button type="submit" className={`${primaryButton} sm:mt-7`} disabled={pending}>
+      <button type="submit" className={`${primaryButton} sm:mt-7`} disabled={pending || navigating}>
         {pending ? 'Creating…' : 'Create stream'}
       </button>
       {formError ? (

@@ -7,6 +7,7 @@ import { TextField } from '@/components/text-field';
 import { alertBox, card, primaryButton, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
 import { useApiForm } from '@/lib/use-api-form';
+import { apiPaths } from '@/lib/api-paths';
 
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -38,7 +39,7 @@ export function AccountClient({ me, initialSessions }: { me: User; initialSessio
     }
     const parsed = changePasswordSchema.safeParse({ currentPassword: String(data.get('currentPassword') ?? ''), newPassword });
     await submit(parsed, async (body) => {
-      await apiRequest('/api/auth/password', { method: 'POST', json: body });
+      await apiRequest(apiPaths.password(), { method: 'POST', json: body });
       form.reset();
       setDone(true);
       setSessions((list) => list.filter((s) => s.current));
@@ -106,7 +107,7 @@ export function AccountClient({ me, initialSessions }: { me: User; initialSessio
             pendingLabel="Signing out…"
             onClose={() => setRevoking(null)}
             onConfirm={async () => {
-              await apiRequest(`/api/auth/sessions/${encodeURIComponent(revoking.id)}`, { method: 'DELETE' });
+              await apiRequest(apiPaths.session(revoking.id), { method: 'DELETE' });
               setSessions((list) => list.filter((x) => x.id !== revoking.id));
             }}
           />

@@ -1,11 +1,11 @@
-import { sessionInfoSchema } from '@fanout/contracts';
+import { sessionInfoListSchema } from '@fanout/contracts';
 import type { Metadata } from 'next';
 import { ApiUnavailable } from '@/components/api-unavailable';
 import { ApiRequestError } from '@/lib/api';
 import { requireUser } from '@/lib/require-session';
 import { serverApi } from '@/lib/server-api';
-import { arrayOf } from '@/lib/streams';
 import { AccountClient } from './account-client';
+import { apiPaths } from '@/lib/api-paths';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -13,7 +13,7 @@ export default async function AccountPage() {
   const auth = await requireUser();
   if ('unreachable' in auth) return <ApiUnavailable message={auth.unreachable} />;
   try {
-    const sessions = await serverApi('/api/auth/sessions', { schema: arrayOf(sessionInfoSchema) });
+    const sessions = await serverApi(apiPaths.sessions(), { schema: sessionInfoListSchema });
     return (
       <div className="space-y-6">
         <h1 className="text-2xl font-semibold tracking-tight">Your account</h1>

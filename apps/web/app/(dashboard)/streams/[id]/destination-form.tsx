@@ -5,7 +5,6 @@ import {
   createDestinationSchema,
   destinationSchema,
   platformPreset,
-  toFieldErrors,
   updateDestinationSchema,
   type Destination,
   type PlatformId,
@@ -13,7 +12,9 @@ import {
 import { useId, useState } from 'react';
 import { TextField } from '@/components/text-field';
 import { alertBox, primaryButton, secondaryButton, select, subtleText } from '@/components/ui';
-import { ApiRequestError, apiRequest, toFieldErrorMap, type FieldErrors } from '@/lib/api';
+import { apiRequest } from '@/lib/api';
+import { apiPaths } from '@/lib/api-paths';
+import { useApiForm } from '@/lib/use-api-form';
 
 const OTHER_SERVER = '__other__';
 
@@ -44,9 +45,7 @@ export function DestinationForm({
   const [name, setName] = useState(destination?.name ?? presetLabel('youtube'));
   const [streamKey, setStreamKey] = useState('');
   const [showKey, setShowKey] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, setErrors, formError, pending, submit } = useApiForm('Could not save the destination.', { fields: ['name', 'platform', 'url', 'streamKey'] });
   const serverId = useId();
 
   const preset = platformPreset(platform);
@@ -63,33 +62,17 @@ export function DestinationForm({
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setFormError(null);
     const key = streamKey.trim();
     const body = editing
       ? { name, platform, url, ...(key ? { streamKey: key } : {}) }
       : { name, platform, url, streamKey: key };
-    const parsed = editing ? updateDestinationSchema.safeParse(body) : createDestinationSchema.safeParse(body);
-    if (!parsed.success) {
-      setErrors(toFieldErrorMap(toFieldErrors(parsed.error)));
-      return;
-    }
-    setErrors({});
-    setPending(true);
-    try {
+    const save = async (input: object) => {
       const saved = editing
-        ? await apiRequest(`/api/destinations/${encodeURIComponent(destination.id)}`, { method: 'PATCH', json: parsed.data, schema: destinationSchema })
-        : await apiRequest(`/api/streams/${encodeURIComponent(streamId)}/destinations`, { method: 'POST', json: parsed.data, schema: destinationSchema });
+        ? await apiRequest(apiPaths.destination(destination.id), { method: 'PATCH', json: input, schema: destinationSchema })
+        : await apiRequest(apiPaths.streamDestinations(streamId), { method: 'POST', json: input, schema: destinationSchema });
       onSaved(saved);
-    } catch (error) {
-      setPending(false);
-      if (error instanceof ApiRequestError && Object.keys(error.fieldErrors).length > 0) {
-        setErrors(error.fieldErrors);
-        const unknownPaths = Object.keys(error.fieldErrors).filter((p) => !['name', 'platform', 'url', 'streamKey'].includes(p));
-        if (unknownPaths.length > 0) setFormError(error.fieldErrors[unknownPaths[0]!] ?? error.message);
-      } else {
-        setFormError(error instanceof Error ? error.message : 'Could not save the destination.');
-      }
-    }
+    };
+    await (editing ? submit(updateDestinationSchema.safeParse(body), save) : submit(createDestinationSchema.safeParse(body), save));
   }
 
   return (

@@ -7,12 +7,10 @@ import { Dialog } from '@/components/dialog';
 import { StateBadge } from '@/components/state-badge';
 import { alertBox, cardFrame, primaryButton, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
-import type { DestinationView } from '@/lib/stream-view';
+import { formatKbps } from '@/lib/format';
+import { type DestinationView, displayedState } from '@/lib/stream-view';
 import { DestinationForm } from './destination-form';
-
-function formatKbps(kbps: number): string {
-  return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mb/s` : `${Math.round(kbps)} kb/s`;
-}
+import { apiPaths } from '@/lib/api-paths';
 
 function Toggle({ checked, label, disabled, onChange }: { checked: boolean; label: string; disabled?: boolean; onChange: (next: boolean) => void }) {
   return (
@@ -47,13 +45,13 @@ function DestinationCard({
 }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const state = !destination.enabled ? 'disabled' : live && live.state !== 'disabled' ? live.state : ingestLive ? 'connecting' : 'idle';
+  const state = displayedState(destination.enabled, live, ingestLive);
 
   async function setEnabled(enabled: boolean) {
     setPending(true);
     setError(null);
     try {
-      const saved = await apiRequest(`/api/destinations/${encodeURIComponent(destination.id)}`, { method: 'PATCH', json: { enabled }, schema: destinationSchema });
+      const saved = await apiRequest(apiPaths.destination(destination.id), { method: 'PATCH', json: { enabled }, schema: destinationSchema });
       onChanged(saved);
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not change the destination.');
@@ -187,7 +185,7 @@ export function DestinationsPanel({
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             const id = editing.destination.id;
-            await apiRequest(`/api/destinations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+            await apiRequest(apiPaths.destination(id), { method: 'DELETE' });
             onChange(destinations.filter((d) => d.id !== id));
           }}
         />

@@ -1,12 +1,10 @@
 'use client';
 
 import { TimeChart } from '@/components/time-chart';
+import { formatKbps } from '@/lib/format';
 import { lastValue, type Series } from '@/lib/metrics';
 
-function kbps(value: number | null): string {
-  if (value === null) return '—';
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} Mb/s` : `${Math.round(value)} kb/s`;
-}
+const kbps = formatKbps;
 
 function sum(values: readonly (number | null)[]): number {
   return values.reduce<number>((total, v) => total + (v ?? 0), 0);

@@ -5,9 +5,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { card, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
 import { describeFailure } from '@/lib/destination-state';
-import { formatUptime } from '@/lib/format';
+import { codecLabel, formatUptime } from '@/lib/format';
 import { emptySeries, mergeMetrics, type Series } from '@/lib/metrics';
 import { HealthCharts } from './health-charts';
+import { apiPaths } from '@/lib/api-paths';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
@@ -71,8 +72,7 @@ function SessionDetail({ streamId, session }: { streamId: string; session: Inges
 
   useEffect(() => {
     const controller = new AbortController();
-    const params = new URLSearchParams({ from: session.startedAt, to: session.endedAt ?? new Date().toISOString() });
-    apiRequest(`/api/streams/${encodeURIComponent(streamId)}/metrics?${params}`, { schema: metricsSeriesSchema, signal: controller.signal })
+    apiRequest(apiPaths.streamMetrics(streamId, { from: session.startedAt, to: session.endedAt ?? new Date().toISOString() }), { schema: metricsSeriesSchema, signal: controller.signal })
       .then((metrics) => setSeries(mergeMetrics(emptySeries, metrics, Number.POSITIVE_INFINITY)))
       .catch((e: unknown) => {
         if (!controller.signal.aborted) setError(e instanceof Error ? e.message : 'Could not load the charts.');
@@ -106,7 +106,7 @@ export function HistoryPanel({ streamId, refreshKey }: { streamId: string; refre
     async (signal?: AbortSignal) => {
       try {
         setError(null);
-        setSessions(await apiRequest(`/api/streams/${encodeURIComponent(streamId)}/sessions`, { schema: ingestSessionListSchema, signal }));
+        setSessions(await apiRequest(apiPaths.streamSessions(streamId), { schema: ingestSessionListSchema, signal }));
       } catch (e) {
         if (signal?.aborted) return;
         setError(e instanceof Error ? e.message : 'Could not load the history.');
@@ -153,7 +153,7 @@ export function HistoryPanel({ streamId, refreshKey }: { streamId: string; refre
                   {s.avgFps !== null ? <span className={`text-sm tabular-nums ${subtleText}`}>avg {s.avgFps.toFixed(1)} fps</span> : null}
                   {s.video ? (
                     <span className={`text-sm tabular-nums ${subtleText}`}>
-                      {s.video.codec.toUpperCase()}
+                      {codecLabel(s.video.codec)}
                       {s.video.width && s.video.height ? ` ${s.video.width}×${s.video.height}` : ''}
                     </span>
                   ) : null}

@@ -1,5 +1,6 @@
 import type { StreamStatus } from '@fanout/contracts';
 import { card, subtleText } from '@/components/ui';
+import { codecLabel, formatChannels, formatKbps, formatSampleRate } from '@/lib/format';
 
 function Fact({ term, children, warn }: { term: string; children: React.ReactNode; warn?: boolean }) {
   return (
@@ -25,18 +26,17 @@ export function IngestFacts({ ingest }: { ingest: StreamStatus['ingest'] | null 
       ) : (
         <dl className="mt-2 divide-y divide-zinc-200 dark:divide-zinc-800">
           <Fact term="Video">
-            {ingest.video ? `${ingest.video.codec.toUpperCase()}${ingest.video.width && ingest.video.height ? ` · ${ingest.video.width}×${ingest.video.height}` : ''}` : 'None'}
+            {ingest.video ? `${codecLabel(ingest.video.codec)}${ingest.video.width && ingest.video.height ? ` · ${ingest.video.width}×${ingest.video.height}` : ''}` : 'None'}
           </Fact>
           <Fact term="Frame rate">{ingest.fps ? `${ingest.fps.toFixed(1)} fps` : '—'}</Fact>
-          <Fact term="Keyframe interval" warn={ingest.keyframeIntervalS !== null && ingest.keyframeIntervalS > 2.05}>
-            {ingest.keyframeIntervalS === null ? '—' : `${ingest.keyframeIntervalS.toFixed(1)} s`}
-          </Fact>
+          {/* Whether the interval suits a platform is the engine's call: its warnings show on each destination. */}
+          <Fact term="Keyframe interval">{ingest.keyframeIntervalS === null ? '—' : `${ingest.keyframeIntervalS.toFixed(1)} s`}</Fact>
           <Fact term="Audio" warn={!ingest.audioPresent}>
             {ingest.audioPresent && ingest.audio
-              ? `${ingest.audio.codec.toUpperCase()}${ingest.audio.sampleRate ? ` · ${(ingest.audio.sampleRate / 1000).toFixed(1)} kHz` : ''}${ingest.audio.channels ? ` · ${ingest.audio.channels === 2 ? 'stereo' : ingest.audio.channels === 1 ? 'mono' : `${ingest.audio.channels} ch`}` : ''}`
+              ? `${codecLabel(ingest.audio.codec)}${ingest.audio.sampleRate ? ` · ${formatSampleRate(ingest.audio.sampleRate)}` : ''}${ingest.audio.channels ? ` · ${formatChannels(ingest.audio.channels)}` : ''}`
               : 'No audio'}
           </Fact>
-          <Fact term="Bitrate">{`${Math.round(ingest.bitrateKbps)} kb/s`}</Fact>
+          <Fact term="Bitrate">{formatKbps(ingest.bitrateKbps)}</Fact>
         </dl>
       )}
     </section>

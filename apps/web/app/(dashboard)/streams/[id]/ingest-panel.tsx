@@ -6,6 +6,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyButton } from '@/components/copy-button';
 import { card, input, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
+import { apiPaths } from '@/lib/api-paths';
 
 const MASK = '•'.repeat(24);
 
@@ -17,7 +18,7 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
   const key = stream.streamKey;
 
   async function rotate() {
-    const updated = await apiRequest(`/api/streams/${encodeURIComponent(stream.id)}/rotate-key`, { method: 'POST', schema: streamDetailSchema });
+    const updated = await apiRequest(apiPaths.streamRotateKey(stream.id), { method: 'POST', schema: streamDetailSchema });
     onRotated(updated);
     setNotice('New stream key created; the old key no longer works. Paste the new one into OBS (if you were live, start streaming again now to continue the broadcast).');
   }

@@ -70,7 +70,7 @@ describe('StreamPageClient live status', () => {
     expect(within(card()).getByTestId('state-label').textContent).toBe('Live');
     const readout = screen.getByTestId('destination-bitrate');
     expect(readout.getAttribute('data-kbps')).toBe('2480');
-    expect(screen.getByText('H264 · 1280×720')).toBeTruthy();
+    expect(screen.getByText('H.264 · 1280×720')).toBeTruthy();
   });
 
   it('shows a state event at once, with the countdown to the next retry', async () => {

@@ -1,0 +1,37 @@
+/**
+ * Every API path the dashboard calls, built in one place (ids encoded once, here), so a route
+ * renamed in the API is renamed once in the dashboard, and no page hand-builds a URL.
+ */
+const id = encodeURIComponent;
+
+export const apiPaths = {
+  health: () => '/api/health',
+  streams: () => '/api/streams',
+  stream: (streamId: string) => `/api/streams/${id(streamId)}`,
+  streamRotateKey: (streamId: string) => `/api/streams/${id(streamId)}/rotate-key`,
+  streamStatus: (streamId: string) => `/api/streams/${id(streamId)}/status`,
+  streamEvents: (streamId: string) => `/api/streams/${id(streamId)}/events`,
+  streamSessions: (streamId: string) => `/api/streams/${id(streamId)}/sessions`,
+  streamMetrics: (streamId: string, query: { from?: string; to?: string } = {}) => withQuery(`/api/streams/${id(streamId)}/metrics`, query),
+  streamDestinations: (streamId: string) => `/api/streams/${id(streamId)}/destinations`,
+  destination: (destinationId: string) => `/api/destinations/${id(destinationId)}`,
+  users: () => '/api/users',
+  user: (userId: string) => `/api/users/${id(userId)}`,
+  tokens: () => '/api/tokens',
+  token: (tokenId: string) => `/api/tokens/${id(tokenId)}`,
+  sessions: () => '/api/auth/sessions',
+  session: (sessionId: string) => `/api/auth/sessions/${id(sessionId)}`,
+  me: () => '/api/auth/me',
+  authState: () => '/api/auth/state',
+  login: () => '/api/auth/login',
+  logout: () => '/api/auth/logout',
+  setup: () => '/api/auth/setup',
+  password: () => '/api/auth/password',
+} as const;
+
+function withQuery(path: string, query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, value);
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
