@@ -29,6 +29,8 @@ export interface TestPublisher {
   /** Resolves when the publisher finished cleanly; rejects with its stderr otherwise. */
   done: Promise<void>;
   kill(): void;
+  /** Ends the publish early but cleanly (ffmpeg on SIGINT flushes every output): `done` still resolves. */
+  interrupt?(): void;
 }
 
 export interface LiveEncode {
@@ -60,7 +62,21 @@ export function ffmpegLive(url: string, source: string, encode: LiveEncode): Tes
     '-c:a', 'aac', '-b:a', '128k', '-flags', '+global_header',
     '-f', 'tee', `[f=flv:onfail=abort]${url}|[f=flv]${source}`,
   ]);
-  return { name: 'ffmpeg live encode', source, done: exitedCleanly('ffmpeg', proc), kill: () => proc.child.kill('SIGKILL') };
+  let interrupted = false;
+  const done = proc.exited.then((code) => {
+    // ffmpeg exits 255 after a SIGINT it handled: that is the clean end asked for.
+    if (code !== 0 && !(interrupted && code === 255)) throw new Error(`ffmpeg exited ${code}: ${proc.stderr()}`);
+  });
+  return {
+    name: 'ffmpeg live encode',
+    source,
+    done,
+    kill: () => proc.child.kill('SIGKILL'),
+    interrupt: () => {
+      interrupted = true;
+      proc.child.kill('SIGINT');
+    },
+  };
 }
 
 /** Makes an FLV file the way a recording would be: ffmpeg, H.264 + AAC, fixed GOP. */

@@ -29,6 +29,8 @@ export interface RtmpConnectOptions {
    * consulted for address literals too (Node itself skips `lookup` for those).
    */
   lookup?: LookupFunction;
+  /** Local address to connect from (a host with several interfaces; tests use 127.0.0.x as distinct clients). */
+  localAddress?: string;
 }
 
 export interface PublishOptions extends Omit<RtmpConnectOptions, 'host' | 'port' | 'secure'> {
@@ -95,9 +97,15 @@ function openConnection(options: RtmpConnectOptions): Promise<RtmpClientConnecti
           port: options.port,
           servername: options.tls?.servername ?? (isIp(options.host) ? undefined : options.host),
           ...(options.lookup ? { lookup: options.lookup } : {}),
+          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
           ...options.tls,
         })
-      : netConnect({ host: options.host, port: options.port, ...(options.lookup ? { lookup: options.lookup } : {}) });
+      : netConnect({
+          host: options.host,
+          port: options.port,
+          ...(options.lookup ? { lookup: options.lookup } : {}),
+          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        });
     const session = new ClientSession({ limits, chunkSize: options.chunkSize });
     const fail = (error: RtmpError): void => {
       if (settled) return;
