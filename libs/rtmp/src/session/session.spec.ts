@@ -7,8 +7,8 @@ import {
   amfEcmaArray,
   encodeMessage,
   serialiseMessage,
-} from '../src';
-import { CLIENT_HANDSHAKE_BYTES, SERVER_HANDSHAKE_BYTES, link, tick } from './support/memory';
+} from '..';
+import { CLIENT_HANDSHAKE_BYTES, SERVER_HANDSHAKE_BYTES, link, tick } from '../../test/support/memory';
 
 function setup(options: { ackWindow?: number } = {}) {
   const limits = options.ackWindow ? { ackWindow: options.ackWindow } : {};

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAmf0Sequence } from '../../src/amf';
-import { fourCcToNumber, parseOnMetaData } from '../../src/flv';
-import { hex } from './helpers';
+import { decodeAmf0Sequence } from '../amf';
+import { fourCcToNumber, parseOnMetaData } from '.';
+import { hex } from '../../test/flv/helpers';
 
 /** The onMetaData script tag body ffmpeg 5.1 wrote for 320x180 H.264 + 48 kHz stereo AAC. */
 const FFMPEG_ON_METADATA = hex(

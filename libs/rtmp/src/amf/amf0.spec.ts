@@ -10,8 +10,8 @@ import {
   decodeAmf0Sequence,
   encodeAmf0,
   isAmfEcmaArray,
-} from '../src';
-import { hex } from './support/bytes';
+} from '..';
+import { hex } from '../../test/support/bytes';
 
 interface Case {
   name: string;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkDecoder, ChunkEncoder, RtmpError, dechunkMessage, serialiseMessage } from '../src';
-import { decodeAll } from './support/chunks';
+import { ChunkDecoder, ChunkEncoder, RtmpError, dechunkMessage, serialiseMessage } from '..';
+import { decodeAll } from '../../test/support/chunks';
 
 const csidArb = fc.oneof(
   fc.integer({ min: 2, max: 63 }),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RtmpError, ServerSession, encodeMessage, serialiseMessage } from '../src';
+import { RtmpError, ServerSession, encodeMessage, serialiseMessage } from '..';
 
 /** A whole publisher conversation: handshake, connect, createStream, publish, metadata, media, aggregate. */
 const conversation = Buffer.concat([

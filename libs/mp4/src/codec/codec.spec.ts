@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Mp4Error, av1Sample, checkLengthPrefixed, mp3SampleSamples, opusPacketSamples, parseAacConfig, parseAv1C, parseAvcC, parseHvcC, parseMp3Header } from '../src';
+import { Mp4Error, av1Sample, checkLengthPrefixed, mp3SampleSamples, opusPacketSamples, parseAacConfig, parseAv1C, parseAvcC, parseHvcC, parseMp3Header } from '..';
 
 const toc = (config: number, code: number, stereo = 0) => (config << 3) | (stereo << 2) | code;
 

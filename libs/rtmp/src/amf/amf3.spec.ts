@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AmfTypedObject, AmfValue, AmfXmlDocument, RtmpError, amfEcmaArray, decodeAmf0, decodeAmf3 } from '../src';
-import { hex } from './support/bytes';
+import { AmfTypedObject, AmfValue, AmfXmlDocument, RtmpError, amfEcmaArray, decodeAmf0, decodeAmf3 } from '..';
+import { hex } from '../../test/support/bytes';
 
 const AMF3_CASES: Array<{ name: string; bytes: Buffer; value: AmfValue }> = [
   { name: 'undefined', bytes: hex('00'), value: undefined },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Mp4Sample } from '../src';
-import { mux } from './support/mux';
-import { AAC_TRACK, AVC_TRACK, audioSample, nalSample, readBack } from './support/synthetic';
+import type { Mp4Sample } from '.';
+import { mux } from '../test/support/mux';
+import { AAC_TRACK, AVC_TRACK, audioSample, nalSample, readBack } from '../test/support/synthetic';
 
 /**
  * An hour of synthetic 30 fps video and 48 kHz AAC (ms timestamps as FLV carries them), to show

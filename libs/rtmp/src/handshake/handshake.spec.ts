@@ -12,8 +12,8 @@ import {
   digestOffset,
   findDigest,
   signPacket,
-} from '../src';
-import { splits } from './support/bytes';
+} from '..';
+import { splits } from '../../test/support/bytes';
 
 /** Deterministic "random" bytes: a counter pattern seeded per call. */
 function fakeRandom(seed: number): (size: number) => Buffer {

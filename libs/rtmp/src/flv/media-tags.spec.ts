@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MediaTagError, parseAudioTag, parseVideoTag } from '../../src/flv';
-import { RtmpError } from '../../src/errors';
-import { expectMediaError, hex, onlyTypedErrors, withGarbage } from './helpers';
-import { AUDIO_TAG_FIXTURES, type TagFixture, VIDEO_TAG_FIXTURES } from './tag-fixtures';
+import { MediaTagError, parseAudioTag, parseVideoTag } from '.';
+import { RtmpError } from '../errors';
+import { expectMediaError, hex, onlyTypedErrors, withGarbage } from '../../test/flv/helpers';
+import { AUDIO_TAG_FIXTURES, type TagFixture, VIDEO_TAG_FIXTURES } from '../../test/flv/tag-fixtures';
 
 interface ParsedTag {
   payloadOffset: number;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RtmpError } from '../src/errors';
-import { type RtmpUrl, type RtmpUrlErrorReason, RtmpUrlError, buildPublishUrl, parseRtmpUrl, resolvePublishTarget } from '../src/url';
+import { RtmpError } from './errors';
+import { type RtmpUrl, type RtmpUrlErrorReason, RtmpUrlError, buildPublishUrl, parseRtmpUrl, resolvePublishTarget } from './url';
 
 const KEY = 'live_12345_AbCdEfGhIjKlMnOp';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FragmentPolicy, Mp4Sample } from '../src';
-import { interleave, mux } from './support/mux';
-import { AAC_TRACK, AVC_TRACK, readBack } from './support/synthetic';
+import type { FragmentPolicy, Mp4Sample } from '.';
+import { interleave, mux } from '../test/support/mux';
+import { AAC_TRACK, AVC_TRACK, readBack } from '../test/support/synthetic';
 
 /**
  * Random sample sequences through the muxer and back through the reader: every sample comes

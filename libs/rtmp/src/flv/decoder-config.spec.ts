@@ -12,9 +12,9 @@ import {
   parseVideoTag,
   removeEmulationPrevention,
   videoStreamInfo,
-} from '../../src/flv';
-import { BitWriter, addEmulationPrevention, expectMediaError, hex, onlyTypedErrors, withGarbage } from './helpers';
-import { AVC_SEQUENCE_HEADER_320x180, AVC_SEQUENCE_HEADER_640x360, FLAC_HEADER_48K_STEREO, HVCC_1280x718, OPUS_HEAD_STEREO } from './tag-fixtures';
+} from '.';
+import { BitWriter, addEmulationPrevention, expectMediaError, hex, onlyTypedErrors, withGarbage } from '../../test/flv/helpers';
+import { AVC_SEQUENCE_HEADER_320x180, AVC_SEQUENCE_HEADER_640x360, FLAC_HEADER_48K_STEREO, HVCC_1280x718, OPUS_HEAD_STEREO } from '../../test/flv/tag-fixtures';
 
 /** AVC sequence header tag bodies recorded with ffmpeg 5.1 + libx264; the record starts at byte 5. */
 const AVC_RECORDS = [

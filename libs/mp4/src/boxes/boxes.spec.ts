@@ -37,7 +37,7 @@ import {
   encodeTrex,
   encodeTrun,
   parseOpusHead,
-} from '../src';
+} from '..';
 
 /**
  * One table drives encoding and decoding: each fixture's bytes were written out by hand from

@@ -11,8 +11,8 @@ import {
   encodeMessage,
   serialiseMessage,
   splitAggregate,
-} from '../src';
-import { hex, splits } from './support/bytes';
+} from '..';
+import { hex, splits } from '../../test/support/bytes';
 
 interface MessageCase {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkDecoder, ChunkEncoder, RawMessage, RtmpError, serialiseMessage } from '../src';
-import { hex, pieces, splits } from './support/bytes';
-import { decodeAll } from './support/chunks';
+import { ChunkDecoder, ChunkEncoder, RawMessage, RtmpError, serialiseMessage } from '..';
+import { hex, pieces, splits } from '../../test/support/bytes';
+import { decodeAll } from '../../test/support/chunks';
 
 const audio = (n: number): Buffer => Buffer.alloc(32, n);
 const video307 = Buffer.from(Array.from({ length: 307 }, (_, i) => i & 0xff));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FLV_TAG_AUDIO, FLV_TAG_SCRIPT, FLV_TAG_VIDEO, encodeFlvHeader, encodeFlvTag, iterateFlvTags, readFlv, readFlvHeader, writeFlv } from '../../src/flv';
-import { expectMediaError, hex, onlyTypedErrors, withGarbage } from './helpers';
+import { FLV_TAG_AUDIO, FLV_TAG_SCRIPT, FLV_TAG_VIDEO, encodeFlvHeader, encodeFlvTag, iterateFlvTags, readFlv, readFlvHeader, writeFlv } from '.';
+import { expectMediaError, hex, onlyTypedErrors, withGarbage } from '../../test/flv/helpers';
 
 /** An FLV with one video and one audio tag, written by hand from the FLV spec. */
 const TWO_TAG_FILE = hex(

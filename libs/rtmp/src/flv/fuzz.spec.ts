@@ -12,9 +12,9 @@ import {
   parseOpusConfig,
   parseVideoTag,
   readFlv,
-} from '../../src/flv';
-import { hex, onlyTypedErrors } from './helpers';
-import { AUDIO_TAG_FIXTURES, HVCC_1280x718, VIDEO_TAG_FIXTURES } from './tag-fixtures';
+} from '.';
+import { hex, onlyTypedErrors } from '../../test/flv/helpers';
+import { AUDIO_TAG_FIXTURES, HVCC_1280x718, VIDEO_TAG_FIXTURES } from '../../test/flv/tag-fixtures';
 
 /** Every parser that takes untrusted bytes. */
 const PARSERS: [string, (b: Buffer) => unknown][] = [

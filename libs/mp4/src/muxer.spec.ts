@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FRAGMENT_POLICY, DEFAULT_SIDX_ENTRIES, Fmp4Muxer, decodeSidx, readBoxHeader, sidxSize, type Mp4Sample, type TrackConfig, decodeBox, decodeMfhd, readInit } from '../src';
-import { committed, mux } from './support/mux';
-import { AAC_TRACK, AVCC, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample, readBack } from './support/synthetic';
+import { DEFAULT_FRAGMENT_POLICY, DEFAULT_SIDX_ENTRIES, Fmp4Muxer, decodeSidx, readBoxHeader, sidxSize, type Mp4Sample, type TrackConfig, decodeBox, decodeMfhd, readInit } from '.';
+import { committed, mux } from '../test/support/mux';
+import { AAC_TRACK, AVCC, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample, readBack } from '../test/support/synthetic';
 
 const code = (c: string) => expect.objectContaining({ name: 'Mp4Error', code: c });
 

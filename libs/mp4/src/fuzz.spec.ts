@@ -2,16 +2,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Fmp4Muxer, Mp4Error, type TrackConfig, readBoxHeader, readFragment, readInit, scanFragments } from '../src';
-import { mux } from './support/mux';
-import { AAC_TRACK, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample } from './support/synthetic';
+import { Fmp4Muxer, Mp4Error, type TrackConfig, readBoxHeader, readFragment, readInit, scanFragments } from '.';
+import { mux } from '../test/support/mux';
+import { AAC_TRACK, AVC_TRACK, OPUS_TRACK, audioSample, nalSample, opusSample } from '../test/support/synthetic';
 
 /**
  * Garbage into the reader (random bytes, mutated and truncated muxed files) and into the
  * muxer's configuration: the only outcomes are a result or an Mp4Error, in bounded time.
  * Inputs that once failed live in fixtures/fuzz/ as hex and run first.
  */
-const FIXTURES = join(__dirname, 'fixtures', 'fuzz');
+const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'fuzz');
 
 function valid(): Buffer {
   const video = Array.from({ length: 70 }, (_, i) => nalSample(i * 33, i % 30 === 0, 20 + (i % 7)));
