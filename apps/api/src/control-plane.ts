@@ -15,13 +15,14 @@ import { LIVE_CONTROLLERS, LIVE_PROVIDERS } from './live/live.providers';
 import { METRICS_CONTROLLERS, METRICS_PROVIDERS } from './metrics/metrics.providers';
 import { OpenApiController } from './openapi/openapi.controller';
 import { StreamAccess } from './streams/stream-access';
+import { PREVIEW_CONTROLLERS, PREVIEW_PROVIDERS } from './preview/preview.providers';
 
 /**
  * Streams, destinations, users, platforms, the audit log, live status and history, metrics and
  * the OpenAPI document. Registered in AppModule itself (not modules of their own) beside the
  * ingest's LiveControl port and engine-events bus, which they use.
  */
-export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS, ...METRICS_CONTROLLERS, OpenApiController];
+export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS, ...METRICS_CONTROLLERS, ...PREVIEW_CONTROLLERS, OpenApiController];
 
 export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   StreamKeys,
@@ -34,4 +35,5 @@ export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   UsersService,
   ...LIVE_PROVIDERS,
   ...METRICS_PROVIDERS,
+  ...PREVIEW_PROVIDERS,
 ];

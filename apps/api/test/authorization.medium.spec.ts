@@ -68,6 +68,9 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/streams/:streamId/events', needs: ['streamId'], stream: true, expected: ownStream(200) },
   { method: 'GET', path: '/api/streams/:streamId/sessions', needs: ['streamId'], expected: ownStream(200) },
   { method: 'GET', path: '/api/streams/:streamId/metrics', needs: ['streamId'], expected: ownStream(200) },
+  // Nothing publishes to a fixture stream: those who may see it get 409, not the preview.
+  { method: 'GET', path: '/api/streams/:streamId/preview', needs: ['streamId'], stream: true, expected: ownStream(409) },
+  { method: 'POST', path: '/api/streams/:streamId/preview-url', needs: ['streamId'], expected: ownStream(200) },
   { method: 'GET', path: '/api/users', expected: staffOnly(200) },
   { method: 'POST', path: '/api/users', body: () => ({ email: `new${next()}@example.com`, password: 'new user password', role: 'member' }), expected: staffOnly(201) },
   { method: 'PATCH', path: '/api/users/:userId', needs: ['userId'], body: () => ({ role: 'admin' }), expected: staffOnly(200) },
@@ -148,7 +151,7 @@ describe('authorization matrix', () => {
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
       .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|auth\/(sessions|password))/.test(r));
-    expect(mapped).toHaveLength(28);
+    expect(mapped).toHaveLength(30);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 

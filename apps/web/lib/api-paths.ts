@@ -13,6 +13,7 @@ export const apiPaths = {
   streamEvents: (streamId: string) => `/api/streams/${id(streamId)}/events`,
   streamSessions: (streamId: string) => `/api/streams/${id(streamId)}/sessions`,
   streamMetrics: (streamId: string, query: { from?: string; to?: string } = {}) => withQuery(`/api/streams/${id(streamId)}/metrics`, query),
+  streamPreview: (streamId: string) => `/api/streams/${id(streamId)}/preview`,
   streamDestinations: (streamId: string) => `/api/streams/${id(streamId)}/destinations`,
   destination: (destinationId: string) => `/api/destinations/${id(destinationId)}`,
   users: () => '/api/users',

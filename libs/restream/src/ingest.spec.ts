@@ -85,6 +85,10 @@ describe('IngestTracker', () => {
     expect(t.measures().fps).toBe(25);
     expect(encoderFps(29.7, 29.97)).toBe(29.97);
     expect(encoderFps(28.9, 30)).toBe(28.9);
+    // Above the declared rate is timestamp jitter (a catch-up after a stall), not extra frames...
+    expect(encoderFps(31.2, 30)).toBe(30);
+    // ...unless it is far above: an encoder declaring one rate and sending another.
+    expect(encoderFps(60, 30)).toBe(60);
     expect(encoderFps(31.2, null)).toBe(31.2);
   });
 });

@@ -166,17 +166,20 @@ export class IngestTracker {
 }
 
 /**
- * Measured frames per second agree with what the encoder declares within this fraction: the
+ * Measured frames per second agree with what the encoder declares within these fractions: the
  * figure shown is then the declared rate. Frame timestamps are whole milliseconds and some
  * encoders stamp them on a coarse grid (GStreamer's flvmux on 21 ms audio buffers under load),
- * so a 2 s measurement of a steady 30 fps wanders by a few tenths; a real shortfall (frames the
- * encoder dropped) is larger than this and shows as measured.
+ * so a 2 s measurement of a steady 30 fps wanders, and after a stall it reads high while the
+ * encoder's timestamps catch up. A rate below the declared one by more than `FPS_SHORTFALL`
+ * is real (frames the encoder dropped) and shows as measured; above it, only past
+ * `FPS_EXCESS` (an encoder that declares one rate and sends another).
  */
-export const FPS_AGREEMENT = 0.025;
+export const FPS_SHORTFALL = 0.025;
+export const FPS_EXCESS = 0.1;
 
 /** The encoder's frame rate: its declared rate while the measurement agrees with it, else the measurement. */
 export function encoderFps(measured: number, declared: number | null): number {
-  if (declared !== null && declared > 0 && measured > 0 && Math.abs(measured - declared) <= declared * FPS_AGREEMENT) return Math.round(declared * 100) / 100;
+  if (declared !== null && declared > 0 && measured > 0 && measured >= declared * (1 - FPS_SHORTFALL) && measured <= declared * (1 + FPS_EXCESS)) return Math.round(declared * 100) / 100;
   return round1(measured);
 }
 

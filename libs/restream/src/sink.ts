@@ -84,6 +84,11 @@ export interface SinkContext {
    * accept live items in the same tick, so nothing falls between.
    */
   snapshot(): EngineItem[];
+  /**
+   * Where a viewer joining late starts, for the lowest delay: metadata, sequence headers and
+   * the current GOP from its keyframe (never the start log). Same same-tick rule as `snapshot`.
+   */
+  liveSnapshot(): EngineItem[];
   stateChanged(change: StateChange): void;
   /** The sink went live and has stall checks: the engine's one stall timer samples it. */
   watchStalls(): void;

@@ -130,6 +130,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       logger: this.logger,
       warner,
       snapshot: () => this.startLog.snapshot() ?? this.gop.snapshot(),
+      liveSnapshot: () => this.gop.snapshot(),
       stateChanged: (change) => {
         if (change.to === 'live' && this.startLog.isOpen && this.sinks.allLive()) this.startLog.close();
         const kind = this.sinks.get(change.destinationId)?.kind ?? 'rtmp';

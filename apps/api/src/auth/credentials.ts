@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiTokenService } from './api-token.service';
 import type { AuthContext, User } from './auth.types';
+
+/** The credential of a request, without its user: enough to ask again who it is. */
+export type CredentialRef = Pick<Extract<AuthContext, { via: 'session' }>, 'via' | 'sessionId'> | Pick<Extract<AuthContext, { via: 'token' }>, 'via' | 'tokenId'>;
 import { SessionService } from './session.service';
 
 /**
@@ -15,7 +18,7 @@ export class Credentials {
     private readonly tokens: ApiTokenService,
   ) {}
 
-  current(auth: AuthContext): Promise<User | null> {
+  current(auth: CredentialRef): Promise<User | null> {
     return auth.via === 'session' ? this.sessions.stillValid(auth.sessionId) : this.tokens.stillValid(auth.tokenId);
   }
 }

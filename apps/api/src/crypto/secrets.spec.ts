@@ -37,4 +37,17 @@ describe('Secrets', () => {
     expect(Secrets.fingerprint('live_abcdef')).toMatch(/^[0-9a-f]{8}$/);
     expect(Secrets.fingerprint('live_abcdef')).not.toContain('abc');
   });
+
+  it('signs tokens for one purpose: tampering, another purpose or another key never verifies', () => {
+    const token = secrets.sign('preview', Buffer.from('stream-1|123'));
+    expect(token.length).toBeLessThan(40);
+    expect(secrets.verify('preview', token)?.toString()).toBe('stream-1|123');
+    expect(secrets.verify('recording', token)).toBeUndefined();
+    expect(new Secrets(randomBytes(32)).verify('preview', token)).toBeUndefined();
+    const [body, mac] = token.split('.') as [string, string];
+    const forged = Buffer.from('stream-2|123').toString('base64url');
+    expect(secrets.verify('preview', `${forged}.${mac}`)).toBeUndefined();
+    expect(secrets.verify('preview', `${body}.${mac.slice(0, -2)}`)).toBeUndefined();
+    for (const junk of ['', '.', 'a.b.c', `${body}`, `${body}.`, 'x'.repeat(5000) + '.y']) expect(secrets.verify('preview', junk)).toBeUndefined();
+  });
 });

@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { IngestSource, StreamRestreamer, StreamStats } from '@fanout/restream';
+import { FlvSink, type IngestSource, type StreamRestreamer, type StreamStats } from '@fanout/restream';
 import { Clock } from '../common/clock';
 import { LOGGER, type Logger } from '../logging/logger';
 import { EngineDestinations } from './engine-destinations';
 import { EngineEvents } from './engine-events';
 import { EngineFactory } from './engine-factory';
-import { LiveControl } from './live-control';
+import { LiveControl, type PreviewViewer } from './live-control';
+
+/**
+ * A preview viewer's own queue: a few seconds of a high-bitrate ingest. Past it the viewer loses
+ * GOP tails (and catches up at the next keyframe); a write pending longer than the stall timeout
+ * (a reader that stopped reading) drops the viewer.
+ */
+const VIEWER_QUEUE = { maxBytes: 4 * 1024 * 1024, maxDurationMs: 4_000 };
+const VIEWER_STALL_MS = 5_000;
 
 /**
  * The engines of the streams live on this node, one per stream, and the {@link LiveControl} over
@@ -78,6 +86,29 @@ export class EngineRegistry extends LiveControl {
     if (!engine) return false;
     engine.retryDestination(destinationId);
     return true;
+  }
+
+  attachViewer(streamId: string, viewer: PreviewViewer): (() => Promise<void>) | undefined {
+    const engine = this.engines.get(streamId);
+    if (!engine) return undefined;
+    let gone = false;
+    const once = (reason: string) => {
+      if (gone) return;
+      gone = true;
+      viewer.gone(reason);
+    };
+    const sinkId = `preview:${viewer.id}`;
+    engine.attachSink(
+      (ctx) =>
+        new FlvSink(
+          { id: sinkId, kind: 'preview', name: 'preview', from: 'keyframe', open: async () => viewer.target, queue: VIEWER_QUEUE, stallTimeoutMs: VIEWER_STALL_MS, onGone: once },
+          ctx,
+        ),
+    );
+    return async () => {
+      gone = true; // the host detaches: it knows why
+      await engine.detachSink(sinkId);
+    };
   }
 
   stats(streamId: string): StreamStats | undefined {

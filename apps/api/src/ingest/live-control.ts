@@ -1,4 +1,13 @@
-import type { StreamStats } from '@fanout/restream';
+import type { FlvTarget, StreamStats } from '@fanout/restream';
+
+/** One preview viewer of a live stream: an HTTP-FLV response, in practice. */
+export interface PreviewViewer {
+  /** Unique among the stream's viewers. */
+  readonly id: string;
+  readonly target: FlvTarget;
+  /** The engine dropped the viewer: it stopped reading, or the broadcast ended. Called once. */
+  gone(reason: string): void;
+}
 
 /**
  * What the rest of the API may ask of live streams, whatever runs them: today the engines of
@@ -14,6 +23,12 @@ export abstract class LiveControl {
   abstract endStream(streamId: string, reason: string): Promise<void>;
   /** "Retry now" for a destination waiting to reconnect or failed; false when the stream is not live. */
   abstract retryDestination(streamId: string, destinationId: string): boolean;
+  /**
+   * Starts a preview viewer at the stream's current keyframe, with its own bounded queue (a
+   * viewer that stops reading is dropped, never waited for). Returns its detach function, or
+   * undefined when nothing is publishing.
+   */
+  abstract attachViewer(streamId: string, viewer: PreviewViewer): (() => Promise<void>) | undefined;
   /** Live statistics, or undefined when nothing is publishing and no grace window is open. */
   abstract stats(streamId: string): StreamStats | undefined;
   /** Statistics of every active stream. */

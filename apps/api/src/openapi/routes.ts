@@ -20,6 +20,7 @@ import {
   metricsQuerySchema,
   metricsSeriesSchema,
   platformPresetListSchema,
+  previewUrlSchema,
   sessionInfoListSchema,
   sessionsQuerySchema,
   setupSchema,
@@ -135,6 +136,21 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   { method: 'get', path: '/api/streams/:id/sessions', tag: 'live', summary: 'Publish history, newest first, with each destination timeline.', auth: 'user', query: named('SessionsQuery', sessionsQuerySchema), status: 200, response: named('IngestSessionList', ingestSessionListSchema) },
   { method: 'get', path: '/api/streams/:id/metrics', tag: 'live', summary: 'Metrics time series for charts (default last 15 min, at most 30 days).', auth: 'user', query: named('MetricsQuery', metricsQuerySchema), status: 200, response: named('MetricsSeries', metricsSeriesSchema) },
+
+  {
+    method: 'get',
+    path: '/api/streams/:id/preview',
+    tag: 'preview',
+    summary: 'Live preview of the ingest as HTTP-FLV, from its current keyframe.',
+    description:
+      'Plays while the stream is live (409 CONFLICT when nothing publishes, and 409 LIMIT_REACHED past `PREVIEW_MAX_VIEWERS`). Each viewer has its own bounded queue: a slow one skips to the next keyframe, one that stops reading is dropped after 5 s, and no viewer changes what a destination receives. The server ends the response within `EVENTS_RECHECK_S` once the session or token is revoked or the stream is no longer the user\'s to see, and when the broadcast ends.',
+    auth: 'user',
+    status: 200,
+    contentType: 'video/x-flv',
+    response: named('FlvStream', z.string()),
+  },
+  { method: 'post', path: '/api/streams/:id/preview-url', tag: 'preview', summary: 'A URL that plays the preview without a cookie, usable for 60 s to start; it dies with the session or token that made it.', auth: 'user', status: 200, response: named('PreviewUrl', previewUrlSchema) },
+  { method: 'get', path: '/api/preview/:token', tag: 'preview', summary: 'The preview a signed URL names (401 when expired, tampered or its credential revoked).', auth: 'public', status: 200, contentType: 'video/x-flv', response: named('FlvStream', z.string()) },
 
   { method: 'get', path: '/api/docs', tag: 'docs', summary: 'This OpenAPI 3.1 document.', auth: 'public', status: 200, response: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
 ];

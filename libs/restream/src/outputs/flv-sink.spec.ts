@@ -105,4 +105,32 @@ describe('FlvSink: a second kind of output through the same door', () => {
     expect(flv.tags.map((t) => t.data[0]).slice(0, 3)).toEqual([0x17, 0xaf, 0x17]); // AVC header, AAC header, keyframe 30
     expect(flv.tags.filter((t) => t.kind === 'video').length).toBe(1 + 15);
   });
+
+  it("a live viewer ('keyframe') starts at the current GOP while the start log still holds the broadcast a file gets; a video-only ingest gets an FLV header without audio", async () => {
+    // A destination that never connects keeps the engine's start log open.
+    const engine = new StreamRestreamer({
+      streamId: 's',
+      destinations: [{ id: 'rtmp', name: 'rtmp', url: 'rtmp://127.0.0.1:1/live', streamKey: 'k', enabled: true }],
+      publish: () => new Promise<RtmpPublisher>(() => undefined),
+    });
+    engines.push(engine);
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSource());
+    ingest.video(0, AVC_HEADER);
+    for (let i = 0; i < 75; i++) ingest.video(i * 33, frame(i % 30 === 0, i));
+    const collect = (from: 'broadcast' | 'keyframe') => {
+      const written: Buffer[] = [];
+      engine.attachSink((ctx) => new FlvSink({ id: from, kind: 'preview', name: from, from, open: async () => ({ write: async (c) => void written.push(...c), close: async () => undefined }) }, ctx));
+      return written;
+    };
+    const viewer = collect('keyframe');
+    const file = collect('broadcast');
+    await until(() => viewer.length > 0 && file.length > 0, 'both first writes');
+    const live = readFlv(Buffer.concat(viewer));
+    const whole = readFlv(Buffer.concat(file));
+    expect(live.header).toMatchObject({ hasAudio: false, hasVideo: true });
+    expect(live.tags.filter((t) => t.kind === 'video')).toHaveLength(1 + 15); // header + frames 60..74
+    expect(live.tags[1]!.data[0]).toBe(0x17); // the GOP's keyframe right after the header
+    expect(whole.tags.filter((t) => t.kind === 'video')).toHaveLength(1 + 75); // the whole broadcast
+  });
 });

@@ -20,8 +20,14 @@ export interface FlvSinkOptions {
   name: string;
   /** Opens the target when the ingest starts (or at once, if it is live already). */
   open(): Promise<FlvTarget>;
-  /** Close the target when the ingest ends (a file); otherwise keep it for the next session (a viewer in the grace window). */
+  /** Close the target when the ingest ends (a file); otherwise keep it for the next session. */
   closeOnIngestEnd?: boolean;
+  /**
+   * Where the FLV starts: 'broadcast' (a file: the broadcast from its first frame while the
+   * engine's start log lasts, else the current GOP) or 'keyframe' (a live viewer: headers and
+   * the current GOP from its keyframe, for the lowest delay). Default 'broadcast'.
+   */
+  from?: 'broadcast' | 'keyframe';
   queue?: Partial<BoundedQueueOptions>;
   /** A write that takes longer than this (the reader stopped reading) fails the sink as `stalled` (default 10 s). */
   stallTimeoutMs?: number;
@@ -31,8 +37,7 @@ export interface FlvSinkOptions {
 
 /**
  * Writes the output timeline as an FLV stream (header, then one tag per item) to a target: a
- * file (the second kind of output, after RTMP destinations) or, later, an HTTP-FLV preview
- * viewer. Starts from what the engine's snapshot holds (headers, then the GOP or the whole
+ * file (the second kind of output, after RTMP destinations) or an HTTP-FLV preview viewer. Starts from what the engine's snapshot holds (headers, then the GOP or the whole
  * broadcast), then every live item; its own bounded queue drops whole GOP tails when the target
  * is slower than the stream, so it never holds up the ingest or another sink.
  */
@@ -47,6 +52,7 @@ export class FlvSink implements Sink {
   private writing: Promise<void> | undefined;
   private opening: Promise<void> | undefined;
   private headerWritten = false;
+  private hasAudio = true;
   private bytesSent = 0;
   private lastError: SinkStats['lastError'] = null;
   private closed = false;
@@ -147,7 +153,10 @@ export class FlvSink implements Sink {
 
   private goLive(): void {
     this.queue.clear();
-    for (const item of this.ctx.snapshot()) this.queue.push(item);
+    const start = this.options.from === 'keyframe' ? this.ctx.liveSnapshot() : this.ctx.snapshot();
+    // The FLV header's flags: a player told of an audio track that never comes waits for it.
+    if (!this.headerWritten) this.hasAudio = start.some((item) => item.kind === 'audio');
+    for (const item of start) this.queue.push(item);
     this.setStatus('live');
     this.pump();
   }
@@ -158,7 +167,7 @@ export class FlvSink implements Sink {
     if (this.writing !== undefined || target === undefined || this.statusValue !== 'live') return;
     const chunks: Buffer[] = [];
     if (!this.headerWritten) {
-      chunks.push(encodeFlvHeader({ hasAudio: true, hasVideo: true }));
+      chunks.push(encodeFlvHeader({ hasAudio: this.hasAudio, hasVideo: true }));
       this.headerWritten = true;
     }
     for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
@@ -236,5 +245,48 @@ export async function openFlvFile(path: string): Promise<FlvTarget> {
       }
     },
     close: () => handle.close(),
+  };
+}
+
+/** The part of a `Writable` (an HTTP response, a socket) an FLV stream needs. */
+export interface FlvWritable {
+  write(chunk: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
+  end(): unknown;
+  readonly destroyed: boolean;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+}
+
+/**
+ * An {@link FlvTarget} over a writable stream (an HTTP-FLV viewer's response): a batch is one
+ * corked write, taken once the stream has room again. A reader that went away rejects the
+ * write; one that stopped reading leaves it pending, and the sink's stall timeout drops it.
+ */
+export function writableFlvTarget(out: FlvWritable): FlvTarget {
+  return {
+    write: (chunks) =>
+      new Promise<void>((resolve, reject) => {
+        if (out.destroyed) return reject(new Error('the reader went away'));
+        out.cork();
+        let room = true;
+        for (const chunk of chunks) room = out.write(chunk);
+        out.uncork();
+        if (room) return resolve();
+        const settle = (error?: Error) => {
+          out.off('drain', onDrain);
+          out.off('close', onClose);
+          if (error) reject(error);
+          else resolve();
+        };
+        const onDrain = () => settle();
+        const onClose = () => settle(new Error('the reader went away'));
+        out.once('drain', onDrain);
+        out.once('close', onClose);
+      }),
+    close: async () => {
+      if (!out.destroyed) out.end();
+    },
   };
 }

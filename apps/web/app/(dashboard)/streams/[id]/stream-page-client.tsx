@@ -16,6 +16,7 @@ import { HealthCharts } from './health-charts';
 import { HistoryPanel } from './history-panel';
 import { IngestFacts } from './ingest-facts';
 import { IngestPanel } from './ingest-panel';
+import { PreviewPanel } from './preview-panel';
 
 const CONNECTION_TEXT: Record<LiveConnection, string | null> = {
   open: null,
@@ -76,6 +77,7 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
         </div>
         <div className="min-w-0 space-y-6">
           <IngestPanel stream={stream} onRotated={setStream} />
+          <PreviewPanel streamId={stream.id} ingest={ingest} />
           <IngestFacts ingest={ingest} />
         </div>
       </div>
