@@ -80,6 +80,11 @@ export interface RecordingSinkOptions {
    * codec configuration changes mid-broadcast (see `recordingPartPath`, `openRecordingFile`).
    */
   open(part: number): Promise<RecordingTarget>;
+  /**
+   * The sink's own queue, in front of the muxer: what piles up while an operation is in flight.
+   * Default {@link RECORDING_QUEUE}: deeper than a destination's, as a disk that hiccups for a few
+   * seconds should not cost frames; past `stallTimeoutMs` the recording fails anyway.
+   */
   queue?: Partial<BoundedQueueOptions>;
   /** Fragment durations (default 1–2 s). */
   fragment?: Partial<FragmentPolicy>;
@@ -154,6 +159,9 @@ class Batch extends BlockList {
 }
 
 type Outcome = 'ok' | 'split' | RecordingStop;
+
+/** The recording's queue bounds unless told otherwise: 10 s or 32 MiB of media (a 6 Mb/s stream: ~7.5 MB). */
+export const RECORDING_QUEUE: Partial<BoundedQueueOptions> = Object.freeze({ maxBytes: 32 * 1024 * 1024, maxDurationMs: 10_000 });
 
 /** Held frames at most, whatever their span (a stream of tiny frames). */
 const MAX_HELD = 4_096;
@@ -235,7 +243,7 @@ export class RecordingSink implements Sink {
     private readonly ctx: SinkContext,
   ) {
     this.id = options.id;
-    this.queue = new BoundedQueue<EngineItem>(options.queue);
+    this.queue = new BoundedQueue<EngineItem>({ ...RECORDING_QUEUE, ...options.queue });
     this.rate = new RateMeter({ clock: ctx.clock });
     this.guard = new FreeSpaceGuard({ ...DEFAULT_FREE_SPACE, ...options.freeSpace }, ctx.clock);
     this.stallMs = options.stallTimeoutMs ?? 10_000;
