@@ -50,6 +50,17 @@ export interface TagUnit {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** FourCCs as big-endian numbers, so a tag's is compared without making a string. */
+const fourCc = (s: string): number => s.split('').reduce((n, c) => n * 256 + c.charCodeAt(0), 0);
+const VIDEO_BY_FOURCC = new Map<number, string>([
+  [fourCc('avc1'), 'h264'],
+  [fourCc('hvc1'), 'hevc'],
+  [fourCc('av01'), 'av1'],
+]);
+const AUDIO_BY_FOURCC = new Map<number, string>([
+  [fourCc('mp4a'), 'aac'],
+  [fourCc('Opus'), 'opus'],
+]);
 const VIDEO_MULTITRACK = 6;
 const AUDIO_MULTITRACK = 5;
 const MOD_EX = 7;
@@ -78,9 +89,12 @@ export class TagReader {
     const packetType = b0 & 0x0f;
     if (frameType === 5 || packetType === VIDEO_MULTITRACK || packetType === MOD_EX) return this.videoSlow(body);
     if (body.length < 5) return u;
-    const codec = videoCodecFromFourCc(body.toString('latin1', 1, 5));
+    const codec = VIDEO_BY_FOURCC.get(body.readUInt32BE(1));
+    if (codec === undefined) {
+      u.codec = videoCodecFromFourCc(body.toString('latin1', 1, 5));
+      return packetType <= 3 ? this.unsupported() : u;
+    }
     u.codec = codec;
-    if (!(codec in RECORDED_VIDEO_CODECS)) return packetType <= 3 ? this.unsupported() : u;
     const keyframe = frameType === 1 || frameType === 4;
     switch (packetType) {
       case 0:
@@ -114,9 +128,12 @@ export class TagReader {
     const packetType = b0 & 0x0f;
     if (packetType === AUDIO_MULTITRACK || packetType === MOD_EX) return this.audioSlow(body);
     if (body.length < 5) return u;
-    const codec = audioCodecFromFourCc(body.toString('latin1', 1, 5));
+    const codec = AUDIO_BY_FOURCC.get(body.readUInt32BE(1));
+    if (codec === undefined) {
+      u.codec = audioCodecFromFourCc(body.toString('latin1', 1, 5));
+      return packetType <= 1 ? this.unsupported() : u;
+    }
     u.codec = codec;
-    if (!(codec in RECORDED_AUDIO_CODECS)) return packetType <= 1 ? this.unsupported() : u;
     if (packetType === 0) return this.set('config', body.subarray(5), true, 0);
     if (packetType === 1) return this.set('frame', body.subarray(5), true, 0);
     return u; // sequence end, multichannel config

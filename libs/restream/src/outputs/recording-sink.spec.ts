@@ -349,6 +349,31 @@ describe('RecordingSink: the broadcast as fragmented MP4', () => {
     expect(t.publishers[0]!.written).toHaveLength(1 + 2 + sent.video + sent.audio);
   });
 
+  it('a video codec it cannot write (VP9) fails the recording clearly; audio it cannot write is left out with a warning', async () => {
+    const vp9 = setup();
+    vp9.ingest.metadata({ videocodecid: 'vp09' });
+    vp9.ingest.video(0, Buffer.concat([Buffer.from([0x90]), Buffer.from('vp09', 'latin1'), Buffer.from('01000000001f80020202', 'hex')]));
+    vp9.ingest.video(0, Buffer.concat([Buffer.from([0x91]), Buffer.from('vp09', 'latin1'), Buffer.alloc(100)]));
+    await until(() => vp9.stats().state === 'failed', 'failed');
+    expect(vp9.stats().lastError).toMatchObject({ reason: 'unsupported', message: 'the video codec vp9 cannot be recorded: recordings take H.264, HEVC or AV1' });
+    expect(vp9.events.at(-1)).toMatchObject({ type: 'closed', file: { status: 'failed', reason: 'unsupported' } });
+    expect(vp9.targets[0]!.discarded).toBe(true); // nothing was recorded
+
+    const mp3 = setup();
+    mp3.ingest.metadata({ videocodecid: 7, audiocodecid: 2 });
+    mp3.ingest.video(0, AVC_HEADER);
+    for (let i = 0; i < 40; i++) {
+      mp3.ingest.video(i * 33, avcFrame(i % 30 === 0, i));
+      mp3.ingest.audio(i * 26, Buffer.from('2fff', 'hex'));
+    }
+    await until(() => mp3.stats().state === 'live', 'live');
+    expect(mp3.stats().warnings).toEqual(['The audio (mp3) is not recorded: recordings take AAC or Opus audio.']);
+    await mp3.engine.endNow('over');
+    const { tracks } = readMp4(mp3.targets[0]!.data);
+    expect(tracks.map((t) => [t.type, t.samples.length])).toEqual([['avc1', 40]]);
+    expect(mp3.warnings.some((w) => w.m?.includes('recording video only'))).toBe(true);
+  });
+
   it('attached mid-broadcast it starts at the current GOP; idle, it writes what it buffered', async () => {
     const { engine, publishers } = engineWithRtmp();
     engines.push(engine);

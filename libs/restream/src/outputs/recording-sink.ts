@@ -144,6 +144,8 @@ class RecordingFile {
   keyframes = 0;
   /** Decode time of the newest sample in the muxer, file ms. */
   lastDtsMs = 0;
+  /** The host was told the file is closed (once, whatever happens after). */
+  reported = false;
 
   constructor(
     readonly target: RecordingTarget,
@@ -237,6 +239,8 @@ export class RecordingSink implements Sink {
   private lastDropAt: number | undefined;
   private pushes = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** An empty batch kept for the next push. */
+  private spare: Batch | undefined;
 
   constructor(
     private readonly options: RecordingSinkOptions,
@@ -285,9 +289,10 @@ export class RecordingSink implements Sink {
   ingestStarted(): void {
     if (this.closed || this.statusValue === 'live' || this.statusValue === 'connecting') return;
     this.setStatus('connecting');
-    this.sawKeyframe = false;
-    this.metadata = this.video = this.audio = this.unsupportedAudio = undefined;
     this.enqueue(async () => {
+      // A new broadcast, once the last one is finished: nothing of what was learnt of it holds.
+      this.sawKeyframe = false;
+      this.metadata = this.video = this.audio = this.unsupportedAudio = undefined;
       await this.openPart(1);
       if (this.statusValue !== 'connecting') return; // ended (or closed) while opening: the finish is queued next
       this.queue.clear();
@@ -360,7 +365,8 @@ export class RecordingSink implements Sink {
   /** Muxes what is queued and writes it as one batch, when no I/O is in flight. */
   private pump(): void {
     if (this.ops > 0 || this.statusValue !== 'live' || this.file === undefined) return;
-    const batch = new Batch();
+    // Most pushes mux one frame and write nothing: the batch waits for the next one.
+    const batch = (this.spare ??= new Batch());
     let outcome: Outcome;
     try {
       outcome = this.drain(batch);
@@ -369,6 +375,7 @@ export class RecordingSink implements Sink {
       return;
     }
     if (batch.empty && outcome === 'ok') return;
+    this.spare = undefined;
     const file = this.file;
     this.enqueue(async () => {
       const last = await this.write(file, batch);
@@ -654,7 +661,7 @@ export class RecordingSink implements Sink {
     const muxer = file.muxer;
     if (muxer === undefined) {
       await (file.target.discard ?? file.target.close).call(file.target);
-      this.emitFile({ type: 'closed', file: this.summary(file, status === 'failed' ? 'failed' : 'discarded', endedBy, why) });
+      this.reportClosed(file, this.summary(file, status === 'failed' ? 'failed' : 'discarded', endedBy, why));
       return;
     }
     const end = muxer.finalize();
@@ -679,7 +686,7 @@ export class RecordingSink implements Sink {
     this.bytesSent += batch.bytes;
     this.rate.record(batch.bytes);
     this.ctx.logger.info({ ...this.logFields(), file: file.target.path, part: file.part, durationMs: file.durationMs, bytes: file.committed, endedBy }, 'recording finished');
-    this.emitFile({ type: 'closed', file: this.summary(file, status, endedBy, why) });
+    this.reportClosed(file, this.summary(file, status, endedBy, why));
   }
 
   /**
@@ -699,7 +706,7 @@ export class RecordingSink implements Sink {
       await file.target.truncate?.(file.committed).catch(() => undefined);
       await file.target.close().catch(() => undefined);
     }
-    this.emitFile({ type: 'closed', file: this.summary(file, 'failed', 'failed', why) });
+    this.reportClosed(file, this.summary(file, 'failed', 'failed', why));
   }
 
   /**
@@ -739,6 +746,13 @@ export class RecordingSink implements Sink {
       summary.message = why.message;
     }
     return summary;
+  }
+
+  /** Tells the host a file is closed, once: a stalled operation that completes late says nothing more. */
+  private reportClosed(file: RecordingFile, summary: RecordingFileSummary): void {
+    if (file.reported) return;
+    file.reported = true;
+    this.emitFile({ type: 'closed', file: summary });
   }
 
   private emitFile(event: RecordingFileEvent): void {
