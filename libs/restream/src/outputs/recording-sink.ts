@@ -5,7 +5,7 @@ import { BoundedQueue, type BoundedQueueOptions } from '../bounded-queue';
 import type { IngestStats } from '../ingest';
 import { type EngineItem, payloadOf } from '../item';
 import { RateMeter } from '../rate-meter';
-import type { Sink, SinkContext, SinkStats } from '../sink';
+import { type Sink, type SinkContext, type SinkStats, deliveryFigures } from '../sink';
 import type { DestinationStatus } from '../state';
 import { type AudioConfig, RECORDED_AUDIO_CODECS, type RecordedAudioCodec, type RecordedVideoCodec, TagReader, type TagUnit, type VideoConfig, audioTrackConfig, videoTrackConfig } from './flv-samples';
 import { BelowFloor, DEFAULT_FREE_SPACE, type FreeSpaceOptions, FreeSpaceGuard } from './free-space';
@@ -319,11 +319,7 @@ export class RecordingSink implements Sink {
       kind: 'recording',
       name: this.options.name,
       state: this.statusValue,
-      bitrateKbps: Math.round((this.rate.bitsPerSecond() / 1_000) * 10) / 10,
-      bytesSent: this.bytesSent,
-      queueBytes: this.queue.bytes,
-      droppedFrames: this.queue.droppedFrames,
-      droppedAudioFrames: this.queue.droppedAudio,
+      ...deliveryFigures(this.rate, this.bytesSent, this.queue),
       lastError: this.lastError,
       warnings,
       file: f?.target.path ?? null,

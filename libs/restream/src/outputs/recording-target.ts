@@ -1,4 +1,5 @@
 import { basename, dirname, extname, join } from 'node:path';
+import { writevFully } from './write-fully';
 
 /** Bytes to write at a position of the file: appended media, or a patch over bytes already written. */
 export interface RecordingBlock {
@@ -63,7 +64,7 @@ export async function openRecordingFile(path: string): Promise<RecordingTarget> 
   return {
     path,
     write: async (blocks) => {
-      for (const block of blocks) await writeAt(handle, block);
+      for (const block of blocks) await writevFully(handle, block.chunks, block.offset);
     },
     truncate: (length) => handle.truncate(length),
     space: async () => {
@@ -77,26 +78,6 @@ export async function openRecordingFile(path: string): Promise<RecordingTarget> 
       await fs.rm(path, { force: true });
     },
   };
-}
-
-/** One positional writev, continued after a short write (rare on files). */
-async function writeAt(handle: import('node:fs/promises').FileHandle, block: RecordingBlock): Promise<void> {
-  let pending = block.chunks.filter((c) => c.length > 0);
-  let position = block.offset;
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 1_000) throw new Error(`could not write ${block.length} bytes at ${block.offset}: no progress`);
-    let { bytesWritten } = await handle.writev(pending, position);
-    position += bytesWritten;
-    const rest: Buffer[] = [];
-    for (const chunk of pending) {
-      if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
-      else {
-        rest.push(bytesWritten > 0 ? chunk.subarray(bytesWritten) : chunk);
-        bytesWritten = 0;
-      }
-    }
-    pending = rest;
-  }
 }
 
 /**
