@@ -653,7 +653,17 @@ export class RecordingSink implements Sink {
     if (this.file === file) this.file = undefined;
     this.lastFile = file;
     const batch = new Batch();
-    if (file.muxer === undefined && file.held.length > 0) this.start(file, batch);
+    if (file.muxer === undefined && file.held.length > 0) {
+      try {
+        this.start(file, batch);
+      } catch (error) {
+        // Frames held for a configuration the muxer refuses: nothing to keep.
+        const failure = error instanceof RecordingStop ? error : new RecordingStop('unsupported', messageOf(error));
+        await (file.target.discard ?? file.target.close).call(file.target).catch(() => undefined);
+        this.reportClosed(file, this.summary(file, 'failed', 'failed', { reason: failure.reason, message: failure.message }));
+        throw failure;
+      }
+    }
     const muxer = file.muxer;
     if (muxer === undefined) {
       await (file.target.discard ?? file.target.close).call(file.target);
