@@ -398,7 +398,17 @@ export class Fmp4Muxer {
       moof.writeInt32BE(dataOffset, position);
       dataOffset += dataBytes[i] as number;
     });
-    const bytes = Buffer.concat([moof, box('mdat', ...payload)]);
+    // moof, mdat header and the samples in one allocation: each sample's bytes are copied once.
+    const mdatSize = 8 + dataBytes.reduce((n, b) => n + b, 0);
+    const bytes = Buffer.allocUnsafe(moof.length + mdatSize);
+    moof.copy(bytes, 0);
+    bytes.writeUInt32BE(mdatSize, moof.length);
+    bytes.write('mdat', moof.length + 4, 4, 'latin1');
+    let put = moof.length + 8;
+    for (const p of payload) {
+      bytes.set(p, put);
+      put += p.length;
+    }
     this.offset += bytes.length;
     const sync = syncRun.length > 0 ? syncRun : undefined;
     if (sync) this.firstSyncPts ??= Math.min(...sync.map((s) => s.dts + s.cts));

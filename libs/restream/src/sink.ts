@@ -1,7 +1,10 @@
+import type { BoundedQueue } from './bounded-queue';
 import type { Clock } from './clock';
 import type { IngestStats } from './ingest';
 import type { EngineItem, SerialisationKey } from './item';
 import type { EngineLogger, RateLimitedWarner } from './logger';
+import type { QueueItem } from './media';
+import type { RateMeter } from './rate-meter';
 import type { DestinationStatus, FailureReason } from './state';
 
 /**
@@ -25,6 +28,17 @@ export interface SinkStats {
   /** `reason`: a destination's FailureReason, or a sink's own ('io', 'stalled'). */
   lastError: { reason: string; message: string; at: string } | null;
   warnings: string[];
+}
+
+/** The delivery figures every sink reports alike: its write rate, bytes written and queue. */
+export function deliveryFigures(rate: RateMeter, bytesSent: number, queue: BoundedQueue<QueueItem>): Pick<SinkStats, 'bitrateKbps' | 'bytesSent' | 'queueBytes' | 'droppedFrames' | 'droppedAudioFrames'> {
+  return {
+    bitrateKbps: Math.round((rate.bitsPerSecond() / 1_000) * 10) / 10,
+    bytesSent,
+    queueBytes: queue.bytes,
+    droppedFrames: queue.droppedFrames,
+    droppedAudioFrames: queue.droppedAudio,
+  };
 }
 
 /** A sink changed state: the engine re-emits it ('destinationState' for RTMP destinations). */

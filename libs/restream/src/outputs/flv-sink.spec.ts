@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RtmpPublisher, readFlv } from '@fanout/rtmp';
+import { readFlv } from '@fanout/rtmp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AAC_HEADER, AVC_HEADER, FakeIngest, FakePublisher, aac, frame } from '../../test/support/fakes';
-import { StreamRestreamer } from '../stream-restreamer';
+import { engineWithRtmp as makeEngine, until } from '../../test/support/fake-engine';
+import { AAC_HEADER, AVC_HEADER, FakeIngest, aac, frame } from '../../test/support/fakes';
+import type { StreamRestreamer } from '../stream-restreamer';
 import { FlvSink, type FlvTarget, openFlvFile } from './flv-sink';
 
 const engines: StreamRestreamer[] = [];
@@ -14,25 +15,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function until(predicate: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 400 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!predicate()) throw new Error(`timed out waiting for ${what}`);
-}
-
 function engineWithRtmp() {
-  const publishers: FakePublisher[] = [];
-  const engine = new StreamRestreamer({
-    streamId: 's',
-    destinations: [{ id: 'rtmp', name: 'rtmp', url: 'rtmp://127.0.0.1:1/live', streamKey: 'k-rtmp', enabled: true }],
-    connectDelayMs: 50,
-    publish: async (target) => {
-      const p = new FakePublisher(target, 4096);
-      publishers.push(p);
-      return p as unknown as RtmpPublisher;
-    },
-  });
-  engines.push(engine);
-  return { engine, publishers };
+  const made = makeEngine();
+  engines.push(made.engine);
+  return made;
 }
 
 describe('FlvSink: a second kind of output through the same door', () => {

@@ -3,8 +3,9 @@ import { BoundedQueue, type BoundedQueueOptions } from '../bounded-queue';
 import type { IngestStats } from '../ingest';
 import { type EngineItem, payloadOf } from '../item';
 import { RateMeter } from '../rate-meter';
-import type { Sink, SinkContext, SinkStats } from '../sink';
+import { type Sink, type SinkContext, type SinkStats, deliveryFigures } from '../sink';
 import type { DestinationStatus } from '../state';
+import { writevFully } from './write-fully';
 
 /** Where an FLV stream goes: a file, an HTTP response. One write is in flight at a time. */
 export interface FlvTarget {
@@ -122,11 +123,7 @@ export class FlvSink implements Sink {
       kind: this.kind,
       name: this.options.name,
       state: this.statusValue,
-      bitrateKbps: Math.round((this.rate.bitsPerSecond() / 1_000) * 10) / 10,
-      bytesSent: this.bytesSent,
-      queueBytes: this.queue.bytes,
-      droppedFrames: this.queue.droppedFrames,
-      droppedAudioFrames: this.queue.droppedAudio,
+      ...deliveryFigures(this.rate, this.bytesSent, this.queue),
       lastError: this.lastError,
       warnings: [],
     };
@@ -228,22 +225,7 @@ export async function openFlvFile(path: string): Promise<FlvTarget> {
   const { open } = await import('node:fs/promises');
   const handle = await open(path, 'w');
   return {
-    write: async (chunks) => {
-      let pending = chunks.filter((c) => c.length > 0);
-      while (pending.length > 0) {
-        let { bytesWritten } = await handle.writev(pending as Buffer[]);
-        // A short write (rare on files): continue from where it stopped.
-        const rest: Buffer[] = [];
-        for (const chunk of pending) {
-          if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
-          else {
-            rest.push(bytesWritten > 0 ? chunk.subarray(bytesWritten) : chunk);
-            bytesWritten = 0;
-          }
-        }
-        pending = rest;
-      }
-    },
+    write: (chunks) => writevFully(handle, chunks),
     close: () => handle.close(),
   };
 }

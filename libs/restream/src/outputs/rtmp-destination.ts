@@ -7,7 +7,7 @@ import type { EngineItem, ItemEncoder, SerialisationKey } from '../item';
 import { type EngineLogger, fingerprint } from '../logger';
 import { type PlatformRules, checkPlatformRules } from '../platform-rules';
 import { RateMeter } from '../rate-meter';
-import type { Sink, SinkContext, SinkStats, StateChange } from '../sink';
+import { type Sink, type SinkContext, type SinkStats, type StateChange, deliveryFigures } from '../sink';
 import { type DestinationEvent, type DestinationState, type DestinationStatus, DISABLED, type FailureReason, IDLE, transition } from '../state';
 import { DeliveryWatchdog } from '../watchdog';
 
@@ -237,12 +237,8 @@ export class RtmpDestination implements Sink {
       kind: 'rtmp',
       name: this.specValue.name,
       state: state.status,
-      bitrateKbps: Math.round((this.rate.bitsPerSecond() / 1_000) * 10) / 10,
-      bytesSent: this.bytesSent,
-      queueBytes: this.queue.bytes,
+      ...deliveryFigures(this.rate, this.bytesSent, this.queue),
       socketBytes: this.publisher?.bytesQueued ?? 0,
-      droppedFrames: this.queue.droppedFrames,
-      droppedAudioFrames: this.queue.droppedAudio,
       reconnects: this.reconnects,
       lastError: this.lastError,
       nextRetryAt: state.status === 'reconnecting' ? this.wallIso(state.nextRetryAt) : null,

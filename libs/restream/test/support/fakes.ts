@@ -68,3 +68,15 @@ export class FakePublisher extends EventEmitter {
   }
 }
 
+
+/**
+ * A legacy AVC frame tag body whose payload is one length-prefixed NAL unit (what a muxer
+ * checks), with a composition time offset.
+ */
+export function avcFrame(key: boolean, n: number, ctsMs = 0, size = 120 + (n % 40)): Buffer {
+  const nal = Buffer.alloc(size, n & 0xff);
+  nal[0] = key ? 0x65 : 0x41;
+  const header = Buffer.from([key ? 0x17 : 0x27, 1, (ctsMs >> 16) & 0xff, (ctsMs >> 8) & 0xff, ctsMs & 0xff, 0, 0, 0, 0]);
+  header.writeUInt32BE(nal.length, 5);
+  return Buffer.concat([header, nal]);
+}

@@ -18,3 +18,5 @@ export function skipWithout(tool: string, available: boolean): boolean {
 
 export const FFMPEG_AVAILABLE = hasCommand('ffmpeg') && hasCommand('ffprobe');
 export const OPENSSL_AVAILABLE = hasCommand('openssl', ['version']);
+/** A tmpfs can be mounted in a mount namespace of our own (root, or user namespaces): a real small file system for ENOSPC and statfs tests. */
+export const TMPFS_AVAILABLE = hasCommand('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d" && rmdir "$d"']);
