@@ -16,13 +16,14 @@ import { METRICS_CONTROLLERS, METRICS_PROVIDERS } from './metrics/metrics.provid
 import { OpenApiController } from './openapi/openapi.controller';
 import { StreamAccess } from './streams/stream-access';
 import { PREVIEW_CONTROLLERS, PREVIEW_PROVIDERS } from './preview/preview.providers';
+import { RECORDINGS_CONTROLLERS, RECORDINGS_PROVIDERS } from './recordings/recordings.providers';
 
 /**
  * Streams, destinations, users, platforms, the audit log, live status and history, metrics and
  * the OpenAPI document. Registered in AppModule itself (not modules of their own) beside the
  * ingest's LiveControl port and engine-events bus, which they use.
  */
-export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS, ...METRICS_CONTROLLERS, ...PREVIEW_CONTROLLERS, OpenApiController];
+export const CONTROL_PLANE_CONTROLLERS: Type[] = [StreamsController, DestinationsController, UsersController, PlatformsController, AuditController, ...LIVE_CONTROLLERS, ...METRICS_CONTROLLERS, ...PREVIEW_CONTROLLERS, ...RECORDINGS_CONTROLLERS, OpenApiController];
 
 export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   StreamKeys,
@@ -36,4 +37,5 @@ export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   ...LIVE_PROVIDERS,
   ...METRICS_PROVIDERS,
   ...PREVIEW_PROVIDERS,
+  ...RECORDINGS_PROVIDERS,
 ];

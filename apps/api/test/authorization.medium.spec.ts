@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdApiTokenSchema, destinationSchema, sessionInfoSchema, streamDetailSchema, userSchema } from '@fanout/contracts';
 import { type Actor, setUpTeam, signIn } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
+import { PrismaService } from '../src/database/prisma.service';
 import { type Exchange, recordingClient } from './support/http';
 
 /**
@@ -24,6 +25,7 @@ interface Fixture {
   memberId: string;
   memberTokenId: string;
   sessionId: string;
+  recordingId: string;
 }
 
 interface Route {
@@ -71,6 +73,12 @@ const ROUTES: Route[] = [
   // Nothing publishes to a fixture stream: those who may see it get 409, not the preview.
   { method: 'GET', path: '/api/streams/:streamId/preview', needs: ['streamId'], stream: true, expected: ownStream(409) },
   { method: 'POST', path: '/api/streams/:streamId/preview-url', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'GET', path: '/api/streams/:streamId/recordings', needs: ['streamId'], expected: ownStream(200) },
+  // A recording of member's stream (a failed one: no file, so GET is a 404 even for those who may see it).
+  { method: 'GET', path: '/api/recordings/:recordingId/file', needs: ['recordingId'], expected: { owner: 404, admin: 404, member: 404, stranger: 404, anonymous: 401 } },
+  { method: 'DELETE', path: '/api/recordings/:recordingId', needs: ['recordingId'], expected: ownStream(204) },
+  { method: 'GET', path: '/api/settings', expected: everyone(200) },
+  { method: 'PATCH', path: '/api/settings', body: () => ({ recordNewStreams: false }), expected: { owner: 200, admin: 403, member: 403, stranger: 403, anonymous: 401 } },
   { method: 'GET', path: '/api/users', expected: staffOnly(200) },
   { method: 'POST', path: '/api/users', body: () => ({ email: `new${next()}@example.com`, password: 'new user password', role: 'member' }), expected: staffOnly(201) },
   { method: 'PATCH', path: '/api/users/:userId', needs: ['userId'], body: () => ({ role: 'admin' }), expected: staffOnly(200) },
@@ -97,12 +105,16 @@ describe('authorization matrix', () => {
   /** Fresh resources owned by "member" (and a fresh account for the user routes). */
   async function fixture(needs: (keyof Fixture)[]): Promise<Partial<Fixture>> {
     const made: Partial<Fixture> = {};
-    if (needs.includes('streamId') || needs.includes('destinationId')) {
+    if (needs.includes('streamId') || needs.includes('destinationId') || needs.includes('recordingId')) {
       made.streamId = streamDetailSchema.parse((await team.member.call('POST', '/api/streams', { name: `Fixture ${next()}` })).body).id;
     }
     if (needs.includes('destinationId')) {
       const res = await team.member.call('POST', `/api/streams/${made.streamId}/destinations`, { name: 'YouTube', platform: 'youtube', streamKey: `yt-matrix-${next()}-abcdef` });
       made.destinationId = destinationSchema.parse(res.body).id;
+    }
+    if (needs.includes('recordingId')) {
+      const row = await api.app.get(PrismaService).client.recording.create({ data: { streamId: made.streamId!, file: `${made.streamId}/matrix-${next()}.mp4`, state: 'failed', startedAt: new Date(), failureReason: 'not-writable' } });
+      made.recordingId = row.id;
     }
     if (needs.includes('userId')) {
       made.userId = userSchema.parse((await team.owner.call('POST', '/api/users', { email: `target${next()}@example.com`, password: 'target password 1', role: 'member' })).body).id;
@@ -150,8 +162,8 @@ describe('authorization matrix', () => {
       .map((line) => JSON.parse(line) as { context?: string; msg?: string })
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
-      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|auth\/(sessions|password))/.test(r));
-    expect(mapped).toHaveLength(30);
+      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|recordings|settings|auth\/(sessions|password))/.test(r));
+    expect(mapped).toHaveLength(35);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 

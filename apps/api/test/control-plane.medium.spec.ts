@@ -83,7 +83,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
       const res = keep(await alice.call('POST', '/api/streams', { name: '  Main show  ' }));
       expect(res.status).toBe(201);
       stream = streamDetailSchema.parse(res.body);
-      expect(res.body).toEqual({ id: expect.any(String), ownerId: alice.user.id, name: 'Main show', ingestUrl, settings: {}, streamKey: expect.stringMatching(STREAM_KEY), createdAt: ISO, updatedAt: ISO, oldKeyInUse: null });
+      expect(res.body).toEqual({ id: expect.any(String), ownerId: alice.user.id, name: 'Main show', ingestUrl, settings: {}, record: false, streamKey: expect.stringMatching(STREAM_KEY), createdAt: ISO, updatedAt: ISO, oldKeyInUse: null });
     });
 
     it('stores the key only as its lookup hash and ciphertext', async () => {

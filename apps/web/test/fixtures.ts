@@ -84,6 +84,7 @@ export function streamDetail(overrides: Partial<StreamDetail> = {}): StreamDetai
     name: 'Sunday service',
     ingestUrl: 'rtmp://fanout.local:1935/live',
     settings: {},
+    record: false,
     createdAt: '2026-11-21T20:00:00.000Z',
     updatedAt: '2026-11-21T20:00:00.000Z',
     oldKeyInUse: null,

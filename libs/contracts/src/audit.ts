@@ -20,10 +20,12 @@ export const auditActionSchema = z.enum([
   'session.revoke',
   'token.create',
   'token.revoke',
+  'recording.delete',
+  'settings.update',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
-export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token']);
+export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token', 'recording', 'settings']);
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
 
 /** `GET /api/audit?cursor&limit` (owner/admin): newest first. */

@@ -31,6 +31,8 @@ export type CreateStreamInput = z.input<typeof createStreamSchema>;
 export const updateStreamSchema = z.strictObject({
   name: streamNameSchema.optional(),
   settings: streamSettingsSchema.optional(),
+  /** Record every broadcast (turning it on while live starts a recording from the current keyframe; off ends it). */
+  record: z.boolean('Send true or false').optional(),
 });
 export type UpdateStreamInput = z.input<typeof updateStreamSchema>;
 
@@ -42,6 +44,8 @@ export const streamSchema = z.object({
   /** The "Server" OBS publishes to: `rtmp://<host>:<RTMP_PORT>/live`. */
   ingestUrl: z.string(),
   settings: z.record(z.string(), z.unknown()),
+  /** Every broadcast is recorded (see `GET /api/streams/:id/recordings`). */
+  record: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /**

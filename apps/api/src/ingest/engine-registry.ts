@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FlvSink, type IngestSource, type StreamRestreamer, type StreamStats } from '@fanout/restream';
+import { FlvSink, type IngestSource, type Sink, type SinkContext, type StreamRestreamer, type StreamStats } from '@fanout/restream';
 import { Clock } from '../common/clock';
 import { LOGGER, type Logger } from '../logging/logger';
 import { EngineDestinations } from './engine-destinations';
 import { EngineEvents } from './engine-events';
 import { EngineFactory } from './engine-factory';
-import { LiveControl, type PreviewViewer } from './live-control';
+import { type EngineSinkProvider, LiveControl, type PreviewViewer } from './live-control';
 
 /**
  * A preview viewer's own queue: a few seconds of a high-bitrate ingest. Past it the viewer loses
@@ -29,6 +29,7 @@ export class EngineRegistry extends LiveControl {
   /** Streams whose engine is being made (destinations read), so two publishes make one. */
   private readonly creating = new Map<string, Promise<StreamRestreamer>>();
   private readonly log: Logger;
+  private readonly sinkProviders = new Set<EngineSinkProvider>();
 
   constructor(
     private readonly factory: EngineFactory,
@@ -55,7 +56,11 @@ export class EngineRegistry extends LiveControl {
     }
     let creating = this.creating.get(streamId);
     if (!creating) {
-      creating = this.destinations.forStream(streamId).then((specs) => this.register(streamId, specs));
+      creating = Promise.all([this.destinations.forStream(streamId), this.initialSinks(streamId)]).then(([specs, sinks]) => {
+        const engine = this.register(streamId, specs);
+        for (const make of sinks) engine.attachSink(make);
+        return engine;
+      });
       this.creating.set(streamId, creating);
       void creating.finally(() => this.creating.delete(streamId)).catch(() => undefined);
     }
@@ -86,6 +91,22 @@ export class EngineRegistry extends LiveControl {
     if (!engine) return false;
     engine.retryDestination(destinationId);
     return true;
+  }
+
+  attachSink(streamId: string, make: (context: SinkContext) => Sink): boolean {
+    const engine = this.engines.get(streamId);
+    if (!engine) return false;
+    engine.attachSink(make);
+    return true;
+  }
+
+  provideSinks(provider: EngineSinkProvider): () => void {
+    this.sinkProviders.add(provider);
+    return () => this.sinkProviders.delete(provider);
+  }
+
+  async detachSink(streamId: string, sinkId: string): Promise<void> {
+    await this.engines.get(streamId)?.detachSink(sinkId);
   }
 
   attachViewer(streamId: string, viewer: PreviewViewer): (() => Promise<void>) | undefined {
@@ -133,6 +154,19 @@ export class EngineRegistry extends LiveControl {
       }),
     );
     for (const streamId of [...this.engines.keys()]) this.release(streamId);
+  }
+
+  /** What the sink providers want attached at birth; a provider that fails costs its own sinks only. */
+  private async initialSinks(streamId: string): Promise<((context: SinkContext) => Sink)[]> {
+    const lists = await Promise.all(
+      [...this.sinkProviders].map((provider) =>
+        provider.sinksFor(streamId).catch((error: unknown) => {
+          this.log.error({ streamId, err: error }, 'a sink provider failed: the broadcast goes on without its outputs');
+          return [];
+        }),
+      ),
+    );
+    return lists.flat();
   }
 
   private register(streamId: string, specs: Parameters<EngineFactory['create']>[1]): StreamRestreamer {

@@ -1,4 +1,4 @@
-import type { FlvTarget, StreamStats } from '@fanout/restream';
+import type { FlvTarget, Sink, SinkContext, StreamStats } from '@fanout/restream';
 
 /** One preview viewer of a live stream: an HTTP-FLV response, in practice. */
 export interface PreviewViewer {
@@ -29,8 +29,26 @@ export abstract class LiveControl {
    * undefined when nothing is publishing.
    */
   abstract attachViewer(streamId: string, viewer: PreviewViewer): (() => Promise<void>) | undefined;
+  /**
+   * Attaches another output (a recording) to a live stream's engine, built with its context; it
+   * starts from what the engine's start log or GOP cache holds. False when nothing is publishing.
+   */
+  abstract attachSink(streamId: string, make: (context: SinkContext) => Sink): boolean;
+  /** Adds a provider of the outputs engines get at birth (see {@link EngineSinkProvider}); returns its removal. */
+  abstract provideSinks(provider: EngineSinkProvider): () => void;
+  /** Detaches and closes an output attached with {@link attachSink}; nothing when it is gone. */
+  abstract detachSink(streamId: string, sinkId: string): Promise<void>;
   /** Live statistics, or undefined when nothing is publishing and no grace window is open. */
   abstract stats(streamId: string): StreamStats | undefined;
   /** Statistics of every active stream. */
   abstract liveStats(): StreamStats[];
+}
+
+/**
+ * Outputs an engine gets at birth, before its first publish is accepted (so a recording starts
+ * at the broadcast's first frame): each provider says which sinks a stream wants. Providers add
+ * themselves with {@link LiveControl.provideSinks}; the engine's destinations are read beside them.
+ */
+export interface EngineSinkProvider {
+  sinksFor(streamId: string): Promise<((context: SinkContext) => Sink)[]>;
 }

@@ -21,6 +21,9 @@ import {
   metricsSeriesSchema,
   platformPresetListSchema,
   previewUrlSchema,
+  recordingListSchema,
+  instanceSettingsSchema,
+  updateInstanceSettingsSchema,
   sessionInfoListSchema,
   sessionsQuerySchema,
   setupSchema,
@@ -151,6 +154,22 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   { method: 'post', path: '/api/streams/:id/preview-url', tag: 'preview', summary: 'A URL that plays the preview without a cookie, usable for 60 s to start; it dies with the session or token that made it.', auth: 'user', status: 200, response: named('PreviewUrl', previewUrlSchema) },
   { method: 'get', path: '/api/preview/:token', tag: 'preview', summary: 'The preview a signed URL names (401 when expired, tampered or its credential revoked).', auth: 'public', status: 200, contentType: 'video/x-flv', response: named('FlvStream', z.string()) },
+
+  { method: 'get', path: '/api/streams/:id/recordings', tag: 'recordings', summary: 'Recordings of the stream, newest first: start, duration, size, codecs, state (recording, complete, interrupted, failed with its reason).', auth: 'user', status: 200, response: named('RecordingList', recordingListSchema) },
+  {
+    method: 'get',
+    path: '/api/recordings/:id/file',
+    tag: 'recordings',
+    summary: 'The recording as MP4 (fragmented), whole or a byte range.',
+    description: 'Honours `Range: bytes=…` (206 with `Content-Range`; 416 past the end) and `If-Range`, so a `<video>` element seeks through it. `Content-Type: video/mp4`, `Content-Disposition: attachment` with a name made of the stream name and start time. A recording being written can be read as far as it is written.',
+    auth: 'user',
+    status: 200,
+    contentType: 'video/mp4',
+    response: named('Mp4File', z.string()),
+  },
+  { method: 'delete', path: '/api/recordings/:id', tag: 'recordings', summary: 'Delete a recording and its file (409 while it is being written).', auth: 'user', status: 204 },
+  { method: 'get', path: '/api/settings', tag: 'settings', summary: 'Instance-wide settings.', auth: 'user', status: 200, response: named('InstanceSettings', instanceSettingsSchema) },
+  { method: 'patch', path: '/api/settings', tag: 'settings', summary: 'Change instance-wide settings (owners only).', auth: ['owner'], body: named('UpdateInstanceSettingsRequest', updateInstanceSettingsSchema), status: 200, response: named('InstanceSettings', instanceSettingsSchema) },
 
   { method: 'get', path: '/api/docs', tag: 'docs', summary: 'This OpenAPI 3.1 document.', auth: 'public', status: 200, response: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
 ];

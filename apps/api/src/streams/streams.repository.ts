@@ -8,6 +8,7 @@ export interface StreamRow {
   ownerId: string;
   name: string;
   settings: unknown;
+  record: boolean;
   createdAt: Date;
   updatedAt: Date;
   keyRotatedAt: Date | null;
@@ -22,7 +23,7 @@ export type KeyMatch = { kind: 'current'; streamId: string } | { kind: 'replaced
 export const REPLACED_KEY_MEMORY_MS = 24 * 3600_000;
 
 // Explicit selects: key hashes never leave the database, keyCiphertext only through findWithKey.
-const STREAM = { id: true, ownerId: true, name: true, settings: true, createdAt: true, updatedAt: true, keyRotatedAt: true, oldKeyAddress: true, oldKeySeenAt: true } as const;
+const STREAM = { id: true, ownerId: true, name: true, settings: true, record: true, createdAt: true, updatedAt: true, keyRotatedAt: true, oldKeyAddress: true, oldKeySeenAt: true } as const;
 
 @Injectable()
 export class StreamsRepository {
@@ -61,12 +62,12 @@ export class StreamsRepository {
     return this.prisma.client.stream.findUnique({ where: { id }, select: { ...STREAM, keyCiphertext: true } });
   }
 
-  create(data: { ownerId: string; name: string; keyHash: string; keyCiphertext: string }): Promise<StreamRow> {
+  create(data: { ownerId: string; name: string; keyHash: string; keyCiphertext: string; record?: boolean }): Promise<StreamRow> {
     return this.prisma.client.stream.create({ data, select: STREAM });
   }
 
   /** Null when the stream is gone. */
-  update(id: string, data: { name?: string; settings?: Prisma.InputJsonObject }): Promise<StreamRow | null> {
+  update(id: string, data: { name?: string; settings?: Prisma.InputJsonObject; record?: boolean }): Promise<StreamRow | null> {
     return orNullIfMissing(this.prisma.client.stream.update({ where: { id }, data, select: STREAM }));
   }
 

@@ -8,6 +8,8 @@ import type { User } from '../auth/auth.types';
 import type { Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import type { LiveControl } from '../ingest/live-control';
+import type { RecordingHost } from '../recordings/recording-host';
+import type { InstanceSettingsService } from '../settings/instance-settings';
 import { STREAM_KEY, StreamKeys } from './stream-keys';
 import type { StreamRow, StreamsRepository } from './streams.repository';
 import { StreamsService } from './streams.service';
@@ -23,7 +25,8 @@ const T0 = new Date('2026-11-21T12:00:00.000Z');
 function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST: undefined, RTMP_PORT: 1935 }) {
   const secrets = new Secrets(randomBytes(32));
   const rows = new Map<string, StreamRow & { keyHash: string; keyCiphertext: string }>();
-  const live: Array<['end' | 'drop', string, string]> = [];
+  const live: Array<['end' | 'drop' | 'record' | 'recordings deleted', string, string]> = [];
+  const instanceSettings = { recordNewStreams: false };
   const audits: unknown[][] = [];
   const keys: string[] = [];
   const repository = strictFake<StreamsRepository>('StreamsRepository', {
@@ -43,22 +46,23 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
       return rest;
     },
     async create(data) {
-      const row = { id: randomUUID(), ...data, settings: {}, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
+      const row = { id: randomUUID(), ...data, record: data.record ?? false, settings: {}, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
       rows.set(row.id, row);
-      return { id: row.id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
+      return { id: row.id, ownerId: row.ownerId, name: row.name, settings: row.settings, record: row.record, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
     },
     async update(id, data) {
       const row = rows.get(id);
       if (!row) return null;
       if (data.name !== undefined) row.name = data.name;
       if (data.settings !== undefined) row.settings = data.settings;
-      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
+      if (data.record !== undefined) row.record = data.record;
+      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, record: row.record, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
     },
     async setKey(id, keyHash, keyCiphertext, at) {
       const row = rows.get(id);
       if (!row) return null;
       Object.assign(row, { keyHash, keyCiphertext, keyRotatedAt: at });
-      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, createdAt: T0, updatedAt: T0, keyRotatedAt: at, oldKeyAddress: null, oldKeySeenAt: null };
+      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, record: row.record, createdAt: T0, updatedAt: T0, keyRotatedAt: at, oldKeyAddress: null, oldKeySeenAt: null };
     },
     async delete(id) {
       return rows.delete(id);
@@ -85,9 +89,22 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
       return key;
     },
   });
+  const recorder = strictFake<RecordingHost>('RecordingHost', {
+    async setRecording(streamId, on) {
+      live.push(['record', streamId, String(on)]);
+    },
+    async streamDeleted(streamId) {
+      live.push(['recordings deleted', streamId, '']);
+    },
+  });
+  const instance = strictFake<InstanceSettingsService>('InstanceSettingsService', {
+    async get() {
+      return { recordNewStreams: instanceSettings.recordNewStreams };
+    },
+  });
   const { logger, text } = capturedLogger();
-  const service = new StreamsService(repository, new StreamAccess(repository), secrets, recordingKeys, ingest, audit, new FakeClock() as unknown as Clock, config, logger);
-  return { service, rows, live, audits, keys, secrets, logs: text };
+  const service = new StreamsService(repository, new StreamAccess(repository), secrets, recordingKeys, ingest, audit, recorder, instance, new FakeClock() as unknown as Clock, config, logger);
+  return { service, rows, live, audits, keys, secrets, logs: text, instanceSettings };
 }
 
 describe('StreamsService', () => {
@@ -100,6 +117,7 @@ describe('StreamsService', () => {
       name: 'Main',
       ingestUrl: 'rtmp://fanout.example:1935/live',
       settings: {},
+      record: false,
       streamKey: keys[0],
       createdAt: T0.toISOString(),
       updatedAt: T0.toISOString(),
@@ -191,13 +209,31 @@ describe('StreamsService', () => {
     ]);
   });
 
-  it('deletes a stream and tells the ingest, so a live stream ends at once', async () => {
+  it('deletes a stream and tells the ingest, so a live stream ends at once, then deletes its recordings', async () => {
     const { service, rows, live, audits } = setup();
     const a = await service.create(ALICE, { name: 'A' }, 'h');
     await service.remove(ADMIN, a.id);
     expect(rows.size).toBe(0);
-    expect(live).toEqual([['end', a.id, 'stream deleted']]);
+    expect(live).toEqual([
+      ['end', a.id, 'stream deleted'],
+      ['recordings deleted', a.id, ''],
+    ]);
     expect(audits.at(-1)).toEqual([ADMIN, 'stream.delete', { type: 'stream', id: a.id }, { name: 'A' }]);
+  });
+
+  it('starts new streams recording when the owners said so, and applies "Record broadcasts" to a live stream', async () => {
+    const { service, live, instanceSettings } = setup();
+    const off = await service.create(ALICE, { name: 'Off' }, 'h');
+    instanceSettings.recordNewStreams = true;
+    const on = await service.create(ALICE, { name: 'On' }, 'h');
+    expect([off.record, on.record]).toEqual([false, true]);
+    expect((await service.update(ALICE, off.id, { record: true }, 'h')).record).toBe(true);
+    await service.update(ALICE, off.id, { record: true }, 'h'); // unchanged: nothing to apply
+    await service.update(ALICE, on.id, { record: false }, 'h');
+    expect(live).toEqual([
+      ['record', off.id, 'true'],
+      ['record', on.id, 'false'],
+    ]);
   });
 
   it('logs only a fingerprint of the key', async () => {

@@ -7,6 +7,8 @@ import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import { LiveControl } from '../ingest/live-control';
 import { LOGGER, type Logger } from '../logging/logger';
+import { RecordingHost } from '../recordings/recording-host';
+import { InstanceSettingsService } from '../settings/instance-settings';
 import { StreamAccess, noSuchStream } from './stream-access';
 import { StreamKeys } from './stream-keys';
 import type { CreateStreamDto, UpdateStreamDto } from './streams.dto';
@@ -31,6 +33,8 @@ export class StreamsService {
     private readonly keys: StreamKeys,
     private readonly live: LiveControl,
     private readonly audit: AuditService,
+    private readonly recordings: RecordingHost,
+    private readonly instance: InstanceSettingsService,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'>,
     @Inject(LOGGER) logger: Logger,
@@ -52,19 +56,21 @@ export class StreamsService {
 
   async create(user: User, input: CreateStreamDto, host: string | undefined): Promise<StreamDetail> {
     const key = this.keys.generate();
-    const row = await this.streams.create({ ownerId: user.id, name: input.name, keyHash: this.secrets.lookupHash(key), keyCiphertext: this.secrets.encrypt(key) });
+    const { recordNewStreams } = await this.instance.get();
+    const row = await this.streams.create({ ownerId: user.id, name: input.name, keyHash: this.secrets.lookupHash(key), keyCiphertext: this.secrets.encrypt(key), record: recordNewStreams });
     this.log.info({ streamId: row.id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream created');
     await this.audit.record(user, 'stream.create', { type: 'stream', id: row.id }, { name: row.name });
     return { ...this.toStream(row, host), streamKey: key };
   }
 
-  /** Name and settings; an empty change answers the stream as it is. */
+  /** Name, settings and "Record broadcasts" (applied to a live stream at once); an empty change answers the stream as it is. */
   async update(user: User, id: string, input: UpdateStreamDto, host: string | undefined): Promise<Stream> {
     const current = await this.accessible(user, id);
     const changed = (Object.keys(input) as (keyof UpdateStreamDto)[]).filter((field) => input[field] !== undefined);
     if (changed.length === 0) return this.toStream(current, host);
-    const row = await this.streams.update(id, { name: input.name, settings: input.settings });
+    const row = await this.streams.update(id, { name: input.name, settings: input.settings, record: input.record });
     if (!row) throw notFound();
+    if (input.record !== undefined && input.record !== current.record) await this.recordings.setRecording(id, input.record);
     await this.audit.record(user, 'stream.update', { type: 'stream', id }, { name: row.name, changed });
     return this.toStream(row, host);
   }
@@ -78,6 +84,7 @@ export class StreamsService {
     } catch (error) {
       this.log.error({ err: error, streamId: id }, 'could not end the live stream');
     }
+    await this.recordings.streamDeleted(id);
     this.log.info({ streamId: id, userId: user.id }, 'stream deleted');
     await this.audit.record(user, 'stream.delete', { type: 'stream', id }, { name: current.name });
   }
@@ -114,6 +121,7 @@ export class StreamsService {
       name: row.name,
       ingestUrl: this.ingestUrl(host),
       settings: (row.settings ?? {}) as Record<string, unknown>,
+      record: row.record,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       oldKeyInUse: oldKeyInUse(row, this.clock.now()),
