@@ -9,7 +9,7 @@ export type TimelineKind = 'video' | 'audio' | 'data';
  *
  * - A fresh broadcast starts at the ingest's own timestamps (offset 0).
  * - After {@link resume}, the next message fixes the offset so that the new publisher's timeline
- *   continues one frame after the last timestamp sent, whatever its clock says.
+ *   continues one frame after the last video frame sent (see `resumeBase`), whatever its clock says.
  * - Per track, a timestamp never goes back (it is held at the last one); data messages never go
  *   before the latest media.
  */
@@ -42,11 +42,16 @@ export class OutputTimeline {
     return this.lastOut;
   }
 
+  /** The latest timestamp placed on a media track, if any. */
+  lastOf(kind: 'video' | 'audio'): number | undefined {
+    return kind === 'video' ? this.lastVideoOut : this.lastAudioOut;
+  }
+
   /** The output timestamp of an ingest timestamp. */
   map(kind: TimelineKind, timestamp: number): number {
     if (this.needOffset) {
       this.needOffset = false;
-      this.offset = this.lastOut === undefined ? 0 : this.lastOut + this.frameGapMs() - timestamp;
+      this.offset = this.lastOut === undefined ? 0 : this.resumeBase() + this.frameGapMs() - timestamp;
     }
     let out = Math.max(0, timestamp + this.offset);
     if (kind === 'data') return Math.max(out, this.lastOut ?? 0);
@@ -57,6 +62,18 @@ export class OutputTimeline {
     else this.lastAudioOut = out;
     if (this.lastOut === undefined || out > this.lastOut) this.lastOut = out;
     return out;
+  }
+
+  /**
+   * Where a resumed session continues from: the last video frame, so that video goes on exactly
+   * one frame later (audio, which runs a few ms either side of video, then lands at most a frame
+   * after its own last timestamp); the last timestamp of any track when audio ran on more than a
+   * frame past the video (a video track that stopped), so that no track has to be held back.
+   */
+  private resumeBase(): number {
+    const last = this.lastOut as number;
+    const video = this.lastVideoOut;
+    return video !== undefined && last - video <= this.frameGapMs() ? video : last;
   }
 
   /** One frame: the last measured video interval, else the declared rate's, else {@link DEFAULT_FRAME_GAP_MS}. */
