@@ -1,11 +1,11 @@
-import { type AmfValue, tryParseAudioTag, tryParseVideoTag, tryVideoStreamInfo } from '@fanout/rtmp';
+import { type AmfValue, type VideoTagInfo, parseAvcDecoderConfig, parseHevcDecoderConfig, tryParseAudioTag, tryParseVideoTag, tryVideoStreamInfo } from '@fanout/rtmp';
 import { type Clock, monotonicClock } from './clock';
 import { GopCache } from './gop-cache';
 import { type IngestFacts, IngestTracker } from './ingest';
 import { type EngineLogger, noopLogger } from './logger';
 import type { QueueItem } from './media';
 import { PublisherBinding } from './publisher-binding';
-import { type SlateParams, isSlateParams, slateKey, slateParamsFrom } from './slate/params';
+import { type SlateParams, type SlatePixelFormat, isSlateParams, pixelFormatOf, slateKey, slateParamsFrom } from './slate/params';
 import type { IngestSource, SourceEnd } from './sources/ingest-source';
 
 /** The two encoders a stream may have. */
@@ -131,6 +131,8 @@ class Input {
   stateSince: number | undefined;
   firstFrameAt: number | undefined;
   profile: string | undefined;
+  /** From the sequence header; null when no slate can be encoded in it. */
+  pixelFormat: SlatePixelFormat | null = 'yuv420p';
   paramsKey: string | undefined;
   params: SlateParams | undefined;
 
@@ -156,6 +158,7 @@ class Input {
     this.healthySince = source === undefined ? undefined : now;
     this.firstFrameAt = undefined;
     this.profile = undefined;
+    this.pixelFormat = 'yuv420p';
     this.paramsKey = undefined;
     this.params = undefined;
     this.tracker.reset();
@@ -194,7 +197,6 @@ export class InputSwitch {
   private onAirValue: OnAir = 'none';
   /** The input last on air: the slate matches its parameters. */
   private reference: InputRole | undefined;
-  private slate: SlateInput | undefined;
   private slateBinding: PublisherBinding;
   /** A switch to an input waiting for its next keyframe. */
   private pending: { role: InputRole; reason: SwitchReason } | undefined;
@@ -381,7 +383,10 @@ export class InputSwitch {
     const keyframe = !sequenceHeader && (tag !== undefined ? tag.isKeyframe && tag.packetType === 'coded-frames' : payload.length > 0 && (payload[0] as number) >> 4 === 1);
     input.tracker.onVideo(tag, payload.length, ts);
     input.sawVideo = true;
-    if (sequenceHeader && tag !== undefined) input.profile = tryVideoStreamInfo(tag)?.profile ?? input.profile;
+    if (sequenceHeader && tag !== undefined) {
+      input.profile = tryVideoStreamInfo(tag)?.profile ?? input.profile;
+      input.pixelFormat = pixelFormatOfHeader(tag);
+    }
     this.mediaArrived(input, sequenceHeader);
     const onAir = this.onAirValue === role;
     if (!onAir || sequenceHeader) input.warm.push({ kind: 'video', timestampMs: ts, bytes: payload.length, keyframe, sequenceHeader, payload: Buffer.from(payload) });
@@ -474,7 +479,7 @@ export class InputSwitch {
     const settled = input.firstFrameAt !== undefined && now - input.firstFrameAt >= PARAMS_SETTLE_MS;
     const measures = input.tracker.measures();
     const fps = measures.declaredFps ?? (settled && measures.fps > 0 ? measures.fps : null);
-    const params = slateParamsFrom(input.tracker.facts, fps, input.profile, settled);
+    const params = slateParamsFrom(input.tracker.facts, fps, input.profile, settled, input.pixelFormat);
     if (!isSlateParams(params)) return;
     const key = slateKey(params);
     if (key === input.paramsKey) return;
@@ -587,7 +592,6 @@ export class InputSwitch {
       this.announce(previous, 'slate', reason);
       this.onAirValue = 'slate';
       this.out.begin('slate');
-      this.slate = slate;
       this.slateBinding.bind(slate);
       slate.start();
       return;
@@ -644,9 +648,7 @@ export class InputSwitch {
   }
 
   private stopSlate(): void {
-    const slate = this.slateBinding.detach();
-    this.slate = undefined;
-    slate?.close('slate off air');
+    this.slateBinding.detach()?.close('slate off air');
   }
 
   private forward(kind: 'video' | 'audio', ts: number, payload: Buffer): void {
@@ -673,6 +675,8 @@ export class InputSwitch {
 
   private announce(previous: OnAir, onAir: OnAir, reason: SwitchReason): void {
     this.flushUnmeasured();
+    const wall = this.wallClock();
+    for (const role of [previous, onAir]) if ((role === 'primary' || role === 'backup') && this.inputs[role].source !== undefined) this.inputs[role].stateSince = wall; // live ↔ warm
     const event: InputSwitchEvent = { streamId: this.streamId, onAir, previous, reason, at: new Date(this.wallClock()).toISOString(), gapMs: null, wallGapMs: null };
     this.logger.info({ streamId: this.streamId, onAir, previous, reason }, 'on air');
     if (onAir === 'none') {
@@ -698,6 +702,17 @@ export class InputSwitch {
     } catch (error) {
       this.logger.error({ streamId: this.streamId, error: error instanceof Error ? error.message : String(error) }, 'input event listener threw');
     }
+  }
+}
+
+/** The pixel format an H.264/HEVC sequence header declares (4:2:0 8-bit when it cannot be read). */
+function pixelFormatOfHeader(tag: VideoTagInfo): SlatePixelFormat | null {
+  try {
+    const config = tag.codec === 'h264' ? parseAvcDecoderConfig(tag.payload) : tag.codec === 'hevc' ? parseHevcDecoderConfig(tag.payload) : undefined;
+    if (config === undefined) return 'yuv420p';
+    return pixelFormatOf(config.chromaFormatIdc, config.bitDepthLuma) ?? null;
+  } catch {
+    return 'yuv420p';
   }
 }
 

@@ -1,5 +1,7 @@
 /** "One frame" on the output timeline when nothing better is known (30 fps). */
 export const DEFAULT_FRAME_GAP_MS = 33;
+/** Video intervals "one frame" is the median of. */
+export const FRAME_GAP_WINDOW = 9;
 
 export type TimelineKind = 'video' | 'audio' | 'data';
 
@@ -19,8 +21,8 @@ export class OutputTimeline {
   private lastOut: number | undefined;
   private lastVideoOut: number | undefined;
   private lastAudioOut: number | undefined;
-  /** Latest interval between two video frames on the output: "one frame" when a session resumes. */
-  private videoFrameGap: number | undefined;
+  /** Latest intervals between two video frames on the output; their median is "one frame" when a session resumes. */
+  private videoFrameGaps: number[] = [];
 
   /** `declaredFrameGapMs`: one frame at the ingest's declared rate, if known (used before any two frames were seen). */
   constructor(private readonly declaredFrameGapMs: () => number | undefined = () => undefined) {}
@@ -29,7 +31,8 @@ export class OutputTimeline {
   reset(): void {
     this.offset = 0;
     this.needOffset = false;
-    this.lastOut = this.lastVideoOut = this.lastAudioOut = this.videoFrameGap = undefined;
+    this.lastOut = this.lastVideoOut = this.lastAudioOut = undefined;
+    this.videoFrameGaps = [];
   }
 
   /** Another publisher continues this broadcast: its first message is placed one frame after the last one sent. */
@@ -57,7 +60,10 @@ export class OutputTimeline {
     if (kind === 'data') return Math.max(out, this.lastOut ?? 0);
     const lastTrack = kind === 'video' ? this.lastVideoOut : this.lastAudioOut;
     if (lastTrack !== undefined && out < lastTrack) out = lastTrack;
-    if (kind === 'video' && lastTrack !== undefined && out - lastTrack > 0 && out - lastTrack <= 1_000) this.videoFrameGap = out - lastTrack;
+    if (kind === 'video' && lastTrack !== undefined && out - lastTrack > 0 && out - lastTrack <= 1_000) {
+      this.videoFrameGaps.push(out - lastTrack);
+      if (this.videoFrameGaps.length > FRAME_GAP_WINDOW) this.videoFrameGaps.shift();
+    }
     if (kind === 'video') this.lastVideoOut = out;
     else this.lastAudioOut = out;
     if (this.lastOut === undefined || out > this.lastOut) this.lastOut = out;
@@ -76,9 +82,16 @@ export class OutputTimeline {
     return video !== undefined && last - video <= this.frameGapMs() ? video : last;
   }
 
-  /** One frame: the last measured video interval, else the declared rate's, else {@link DEFAULT_FRAME_GAP_MS}. */
+  /**
+   * One frame: the median of the last {@link FRAME_GAP_WINDOW} video intervals (one late frame
+   * from a jittery encoder does not make "one frame" 45 ms at 60 fps), else the declared rate's,
+   * else {@link DEFAULT_FRAME_GAP_MS}.
+   */
   frameGapMs(): number {
-    if (this.videoFrameGap !== undefined) return this.videoFrameGap;
+    if (this.videoFrameGaps.length > 0) {
+      const sorted = [...this.videoFrameGaps].sort((x, y) => x - y);
+      return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+    }
     const declared = this.declaredFrameGapMs();
     return declared === undefined ? DEFAULT_FRAME_GAP_MS : Math.min(100, Math.max(1, Math.round(declared)));
   }

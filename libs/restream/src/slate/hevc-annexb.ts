@@ -4,7 +4,7 @@ import { removeEmulationPrevention } from '@fanout/rtmp';
  * HEVC in FLV for the slate: ffmpeg 5.1's FLV muxer cannot write HEVC, so the renderer writes an
  * Annex B elementary stream and this turns it into Enhanced RTMP tags (an hvc1 SequenceStart with
  * an HEVCDecoderConfigurationRecord, then CodedFrames of 4-byte length-prefixed NAL units).
- * Only what our own x265 encode produces needs handling: 8-bit 4:2:0, no B-frames.
+ * Only what our own x265 encode produces needs handling: one layer, no B-frames.
  */
 
 const NAL_VPS = 32;
@@ -98,8 +98,8 @@ export function hevcAccessUnits(nals: Uint8Array[]): { vps: Uint8Array[]; sps: U
   return { vps, sps, pps, units: units.filter((u) => u.nals.some((n) => isVcl(nalType(n)))) };
 }
 
-/** An HEVCDecoderConfigurationRecord (ISO/IEC 14496-15 8.3.3.1) for 8-bit 4:2:0 parameter sets. */
-export function hevcDecoderConfigRecord(vps: Uint8Array[], sps: Uint8Array[], pps: Uint8Array[]): Buffer {
+/** An HEVCDecoderConfigurationRecord (ISO/IEC 14496-15 8.3.3.1) for the parameter sets of our own encode (its chroma format and bit depth given). */
+export function hevcDecoderConfigRecord(vps: Uint8Array[], sps: Uint8Array[], pps: Uint8Array[], chromaFormatIdc = 1, bitDepth = 8): Buffer {
   const first = sps[0];
   if (first === undefined) throw new Error('HEVC stream without an SPS');
   const rbsp = removeEmulationPrevention(first.subarray(2));
@@ -113,9 +113,9 @@ export function hevcDecoderConfigRecord(vps: Uint8Array[], sps: Uint8Array[], pp
   Buffer.from(general).copy(head, 1); // profile space/tier/idc, compatibility flags, constraint flags, level
   head.writeUInt16BE(0xf000, 13); // reserved + min_spatial_segmentation_idc 0
   head[15] = 0xfc; // reserved + parallelismType 0
-  head[16] = 0xfc | 1; // reserved + chroma_format_idc 1 (4:2:0)
-  head[17] = 0xf8; // reserved + bit_depth_luma_minus8 0
-  head[18] = 0xf8; // reserved + bit_depth_chroma_minus8 0
+  head[16] = 0xfc | chromaFormatIdc; // reserved + chroma_format_idc
+  head[17] = 0xf8 | (bitDepth - 8); // reserved + bit_depth_luma_minus8
+  head[18] = 0xf8 | (bitDepth - 8); // reserved + bit_depth_chroma_minus8
   head.writeUInt16BE(0, 19); // avgFrameRate unspecified
   head[21] = (0 << 6) | ((maxSubLayersMinus1 + 1) << 3) | (temporalIdNested << 2) | 0x03; // lengthSizeMinusOne 3
   const arrays: [number, Uint8Array[]][] = [

@@ -16,9 +16,20 @@ export interface SlateParams {
     fps: { num: number; den: number };
     /** H.264/HEVC profile name as libs/rtmp reports it ('High', 'Main', …), when known. */
     profile?: string;
+    /** Chroma subsampling and bit depth, as ffmpeg names them (default yuv420p, what every streaming encoder sends). */
+    pixelFormat?: SlatePixelFormat;
   };
   /** Null: the ingest has no audio, nor will the slate. */
   audio: { codec: SlateAudioCodec; sampleRate: number; channels: number } | null;
+}
+
+export type SlatePixelFormat = 'yuv420p' | 'yuv422p' | 'yuv444p' | 'yuv420p10le' | 'yuv422p10le' | 'yuv444p10le';
+
+/** The pixel format of a chroma_format_idc (1 4:2:0, 2 4:2:2, 3 4:4:4) and luma bit depth, or undefined when a slate cannot be encoded in it. */
+export function pixelFormatOf(chromaFormatIdc: number, bitDepth: number): SlatePixelFormat | undefined {
+  const chroma = chromaFormatIdc === 1 ? '420' : chromaFormatIdc === 2 ? '422' : chromaFormatIdc === 3 ? '444' : undefined;
+  if (chroma === undefined || (bitDepth !== 8 && bitDepth !== 10)) return undefined;
+  return `yuv${chroma}p${bitDepth === 10 ? '10le' : ''}` as SlatePixelFormat;
 }
 
 /** Why an ingest's parameters give no slate. */
@@ -61,15 +72,23 @@ export function frameRateOf(fps: number | null | undefined): { num: number; den:
  * the ingest has had time to show its audio (an ingest without audio yet is taken as video only
  * only then).
  */
-export function slateParamsFrom(facts: IngestFacts, fps: number | null, profile?: string, audioSettled = true): SlateParams | SlateUnsupported {
+export function slateParamsFrom(
+  facts: IngestFacts,
+  fps: number | null,
+  profile?: string,
+  audioSettled = true,
+  pixelFormat: SlatePixelFormat | null = 'yuv420p',
+): SlateParams | SlateUnsupported {
   const v = facts.video;
   if (v === null) return { unsupported: 'no video yet' };
   if (v.codec !== 'h264' && v.codec !== 'hevc') return { unsupported: `video codec ${v.codec}` };
   if (v.width === null || v.height === null || v.width < 16 || v.height < 16 || v.width > 8192 || v.height > 8192) return { unsupported: 'unknown resolution' };
   const rate = frameRateOf(fps);
   if (rate === null) return { unsupported: 'unknown frame rate' };
+  if (pixelFormat === null) return { unsupported: 'pixel format (chroma subsampling or bit depth)' };
   const video: SlateParams['video'] = { codec: v.codec, width: v.width, height: v.height, fps: rate };
   if (profile !== undefined) video.profile = profile;
+  if (pixelFormat !== 'yuv420p') video.pixelFormat = pixelFormat;
   const a = facts.audio;
   if (a === null) {
     if (facts.audioPresent || !audioSettled) return { unsupported: 'audio not known yet' };
@@ -99,6 +118,7 @@ export function slateKey(params: SlateParams, imageDigest = 'default'): string {
     `${v.width}x${v.height}`,
     `${v.fps.num}/${v.fps.den}`,
     v.profile ?? '-',
+    v.pixelFormat ?? 'yuv420p',
     a === null ? 'noaudio' : `${a.codec}-${a.sampleRate}-${a.channels}`,
     imageDigest,
   ].join('|');
@@ -110,5 +130,5 @@ export function describeSlateParams(params: SlateParams): string {
   const v = params.video;
   const rate = v.fps.den === 1 ? `${v.fps.num}` : (v.fps.num / v.fps.den).toFixed(2);
   const a = params.audio;
-  return `${v.width}x${v.height}@${rate} ${v.codec}${v.profile ? ` ${v.profile}` : ''}/${a === null ? 'no audio' : `${a.codec} ${a.sampleRate}Hz ${a.channels}ch`}`;
+  return `${v.width}x${v.height}@${rate} ${v.codec}${v.profile ? ` ${v.profile}` : ''}${v.pixelFormat ? ` ${v.pixelFormat}` : ''}/${a === null ? 'no audio' : `${a.codec} ${a.sampleRate}Hz ${a.channels}ch`}`;
 }

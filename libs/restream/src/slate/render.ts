@@ -154,7 +154,7 @@ async function renderToFile(params: SlateParams, options: SlateRenderOptions & {
     const draw = [
       `drawtext=${face}:textfile=${title}:fontcolor=white:fontsize=${big}:x=(w-text_w)/2:y=(h-text_h)/2-${Math.round(big * 0.3)}`,
       `drawtext=${face}:textfile=${brand}:fontcolor=0x8b93a7:fontsize=${small}:x=(w-text_w)/2:y=(h/2)+${Math.round(big * 0.9)}`,
-      'format=yuv420p',
+      `format=${v.pixelFormat ?? 'yuv420p'}`,
       `trim=end_frame=${frames}`,
     ].join(',');
     args.push('-filter_complex', `[0:v]${draw}[v]`);
@@ -162,19 +162,21 @@ async function renderToFile(params: SlateParams, options: SlateRenderOptions & {
     const imageFile = join(dir, `slate-image-${digest}`);
     if (!existsSync(imageFile)) await writeFile(imageFile, image);
     args.push('-loop', '1', '-framerate', rate, '-i', imageFile);
-    args.push('-filter_complex', `[0:v]scale=${v.width}:${v.height}:force_original_aspect_ratio=decrease,pad=${v.width}:${v.height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,trim=end_frame=${frames}[v]`);
+    args.push('-filter_complex', `[0:v]scale=${v.width}:${v.height}:force_original_aspect_ratio=decrease,pad=${v.width}:${v.height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=${v.pixelFormat ?? 'yuv420p'},trim=end_frame=${frames}[v]`);
   }
   const a = params.audio;
   if (a !== null) args.push('-f', 'lavfi', '-i', `anullsrc=r=${a.sampleRate}:cl=${CHANNEL_LAYOUTS[a.channels] ?? 'stereo'}`);
   // The length comes from trim in the graph, not -frames:v: in ffmpeg 5 the first stream to reach
   // its -frames limit closes the whole output, which would cut the audio short.
-  const videoOut = ['-map', '[v]', '-r', rate, '-pix_fmt', 'yuv420p'];
+  const pixelFormat = v.pixelFormat ?? 'yuv420p';
+  const videoOut = ['-map', '[v]', '-r', rate, '-pix_fmt', pixelFormat];
   const audioOut = a === null ? [] : ['-map', '1:a', '-t', seconds.toFixed(6), '-c:a', 'aac', '-b:a', '128k', '-ar', String(a.sampleRate), '-ac', String(a.channels)];
   try {
     if (v.codec === 'h264') {
       args.push(
         ...videoOut,
-        '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage', '-profile:v', x264Profile(v.profile),
+        // Another pixel format than 4:2:0 8-bit makes x264 pick High 10/4:2:2/4:4:4 by itself.
+        '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage', ...(pixelFormat === 'yuv420p' ? ['-profile:v', x264Profile(v.profile)] : []),
         '-g', String(frames), '-keyint_min', String(frames), '-sc_threshold', '0', '-bf', '0',
         ...audioOut,
         '-f', 'flv', `${tmp}.flv`,
@@ -184,7 +186,7 @@ async function renderToFile(params: SlateParams, options: SlateRenderOptions & {
     } else {
       args.push(
         ...videoOut,
-        '-c:v', 'libx265', '-preset', 'veryfast', '-profile:v', 'main',
+        '-c:v', 'libx265', '-preset', 'veryfast', ...(pixelFormat === 'yuv420p' ? ['-profile:v', 'main'] : []),
         '-x265-params', `keyint=${frames}:min-keyint=${frames}:scenecut=0:bframes=0:open-gop=0:info=0:log-level=error`,
         '-f', 'hevc', `${tmp}.hevc`,
       );
@@ -213,10 +215,13 @@ function x264Profile(profile: string | undefined): string {
 /** An FLV of the HEVC elementary stream (Enhanced RTMP hvc1 tags) and the AAC audio of an audio-only FLV. */
 async function hevcFlv(params: SlateParams, videoFile: string, audioFile: string | undefined): Promise<Buffer> {
   const { vps, sps, pps, units } = hevcAccessUnits(splitAnnexB(await readFile(videoFile)));
+  const format = params.video.pixelFormat ?? 'yuv420p';
+  const chroma = format.startsWith('yuv444') ? 3 : format.startsWith('yuv422') ? 2 : 1;
+  const bitDepth = format.endsWith('10le') ? 10 : 8;
   if (units.length === 0 || !units[0]?.keyframe) throw new SlateError('RENDER_FAILED', 'x265 produced no keyframe first');
   const frameMs = (1_000 * params.video.fps.den) / params.video.fps.num;
   const tags: FlvTagInput[] = [{ type: FLV_TAG_SCRIPT, timestamp: 0, data: encodeAmf0('onMetaData', { width: params.video.width, height: params.video.height, framerate: fpsOf(params), videocodecid: 'hvc1' }) }];
-  tags.push({ type: FLV_TAG_VIDEO, timestamp: 0, data: hevcSequenceStartTag(hevcDecoderConfigRecord(vps, sps, pps)) });
+  tags.push({ type: FLV_TAG_VIDEO, timestamp: 0, data: hevcSequenceStartTag(hevcDecoderConfigRecord(vps, sps, pps, chroma, bitDepth)) });
   const media: FlvTagInput[] = units.map((unit, n) => ({ type: FLV_TAG_VIDEO, timestamp: Math.round(n * frameMs), data: hevcCodedFramesTag(unit) }));
   if (audioFile !== undefined) {
     for (const tag of readFlv(await readFile(audioFile)).tags) if (tag.kind === 'audio') media.push({ type: FLV_TAG_AUDIO, timestamp: tag.timestamp, data: Buffer.from(tag.data) });
