@@ -39,7 +39,11 @@ export type SwitchReason =
   /** The broadcast ended (grace window over, ended by the host, shut down). */
   | 'ended';
 
-/** One change of what is on air: plain data, keyed by stream, for an events bus. */
+/**
+ * One change of what is on air: plain data, keyed by stream, for an events bus. Emitted when the
+ * first frame after the switch has been sent (so it carries the measured gap), or at once for a
+ * switch to nothing, or when the next switch comes first.
+ */
 export interface InputSwitchEvent {
   streamId: string;
   onAir: OnAir;
@@ -94,10 +98,11 @@ export interface InputSwitchOptions {
   /** The preferred input goes back on air after being healthy this long (default 10 s). */
   failbackStableMs?: number;
   /**
-   * The slate for an outage of `reference` (the input last on air): whether one is ready, and a
-   * fresh source playing it. Without it there is no slate: outages keep destinations waiting.
+   * The slate for the parameters of what the destinations last got (the input last on air, as it
+   * was then): whether one is ready, and a fresh source playing it. Without it there is no slate:
+   * outages keep destinations waiting.
    */
-  slate?: { ready(reference: InputRole | undefined): boolean; make(reference: InputRole | undefined): SlateInput | undefined };
+  slate?: { ready(params: SlateParams | undefined): boolean; make(params: SlateParams | undefined): SlateInput | undefined };
   /** Every input is gone: the engine's grace window. `end` and `code` are the last one's. */
   allGone?(end: SourceEnd | string, code: string | undefined): void;
   /** An input's slate parameters became known or changed: render a slate ahead of need. */
@@ -195,8 +200,8 @@ export class InputSwitch {
   private readonly inputs: Record<InputRole, Input>;
   private readonly bindings: Record<InputRole, PublisherBinding>;
   private onAirValue: OnAir = 'none';
-  /** The input last on air: the slate matches its parameters. */
-  private reference: InputRole | undefined;
+  /** The parameters of the input last on air, as the destinations got it: the slate must match them. */
+  private onAirParams: SlateParams | undefined;
   private slateBinding: PublisherBinding;
   /** A switch to an input waiting for its next keyframe. */
   private pending: { role: InputRole; reason: SwitchReason } | undefined;
@@ -251,6 +256,11 @@ export class InputSwitch {
     return this.pinned;
   }
 
+  /** The parameters a slate must match now (of the input last on air), if known. */
+  get slateParams(): SlateParams | undefined {
+    return this.onAirParams;
+  }
+
   sourceOf(role: InputRole): IngestSource | undefined {
     return this.inputs[role].source;
   }
@@ -270,7 +280,7 @@ export class InputSwitch {
     if (this.running) return;
     this.running = true;
     this.everOnAir = false;
-    this.reference = undefined;
+    this.onAirParams = undefined;
     this.manual = undefined;
     const every = Math.max(20, Math.min(250, Math.floor(this.stallMs / 4)));
     this.watchdog = setInterval(() => this.checkStalls(), every);
@@ -485,6 +495,7 @@ export class InputSwitch {
     if (key === input.paramsKey) return;
     input.paramsKey = key;
     input.params = params;
+    if (this.onAirValue === input.role) this.onAirParams = params;
     this.options.paramsKnown(input.role, params);
   }
 
@@ -497,7 +508,7 @@ export class InputSwitch {
   }
 
   private slateReady(): boolean {
-    return this.options.slate?.ready(this.reference) === true;
+    return this.options.slate?.ready(this.onAirParams) === true;
   }
 
   /** What should be on air now, and why. `keep` = leave the on-air choice (and any pending switch) as it is. */
@@ -583,7 +594,7 @@ export class InputSwitch {
   private switchNow(target: OnAir, reason: SwitchReason): void {
     const previous = this.onAirValue;
     if (target === 'slate') {
-      const slate = this.options.slate?.make(this.reference);
+      const slate = this.options.slate?.make(this.onAirParams);
       if (slate === undefined) {
         if (previous !== 'none') this.switchNow('none', reason);
         return;
@@ -601,7 +612,7 @@ export class InputSwitch {
     this.onAirValue = target;
     if (target === 'none') return;
     const input = this.inputs[target];
-    this.reference = target;
+    this.onAirParams = input.params ?? this.onAirParams;
     this.everOnAir = true;
     this.out.begin(target);
     const cached = input.warm.snapshot();
@@ -628,7 +639,7 @@ export class InputSwitch {
     this.leave(previous);
     this.announce(previous, input.role, reason);
     this.onAirValue = input.role;
-    this.reference = input.role;
+    this.onAirParams = input.params ?? this.onAirParams;
     this.everOnAir = true;
     this.out.begin(input.role);
     const headers = input.warm.snapshot().filter((i) => i.sequenceHeader === true);

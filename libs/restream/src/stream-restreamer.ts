@@ -21,6 +21,7 @@ import { OutputTimeline } from './timeline';
 export interface StreamStats {
   streamId: string;
   at: string;
+  /** What goes out as the ingest: the on-air input's facts and meters (the slate's while it is on air). */
   ingest: IngestStats;
   /** RTMP destinations, in the order they were configured. */
   destinations: DestinationStats[];
@@ -113,9 +114,9 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   private readonly inputs: InputSwitch;
   private readonly path: IngestPath;
   private readonly slateProvider: SlateProvider | undefined;
-  /** Rendered slates by parameter key, and each input's latest parameter key. */
+  /** Rendered slates by parameter key (a few: a primary and a backup may differ), and those being rendered. */
   private readonly slates = new Map<string, SlateClip>();
-  private readonly paramsKeyOf: Partial<Record<InputRole, string>> = {};
+  private readonly rendering = new Set<string>();
   /** What every sink gets from the engine. */
   readonly sinkContext: SinkContext;
 
@@ -219,9 +220,9 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
         options.slate === undefined
           ? undefined
           : {
-              ready: (reference) => this.slateFor(reference) !== undefined,
-              make: (reference) => {
-                const clip = this.slateFor(reference);
+              ready: (params) => this.slateFor(params) !== undefined,
+              make: (params) => {
+                const clip = this.slateFor(params);
                 return clip === undefined ? undefined : new SlateSource(clip, { clock: this.clock });
               },
             },
@@ -250,7 +251,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       destinations: this.sinks.destinations.map((d) => d.stats(ingest)),
       sinks: this.sinks.others.map((s) => s.stats(ingest)),
       ...this.inputs.stats(),
-      slateReady: this.slateFor(undefined) !== undefined,
+      slateReady: this.slateFor(this.inputs.slateParams) !== undefined,
     };
   }
 
@@ -441,15 +442,9 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     return ending;
   }
 
-  /** A rendered slate matching `reference`'s parameters (else any input's, else none). */
-  private slateFor(reference: InputRole | undefined): SlateClip | undefined {
-    if (this.slateProvider === undefined) return undefined;
-    for (const role of [reference, 'primary', 'backup'] as const) {
-      const key = role === undefined ? undefined : this.paramsKeyOf[role];
-      const clip = key === undefined ? undefined : this.slates.get(key);
-      if (clip !== undefined) return clip;
-    }
-    return undefined;
+  /** The rendered slate for `params`, if it is ready. */
+  private slateFor(params: SlateParams | undefined): SlateClip | undefined {
+    return params === undefined ? undefined : this.slates.get(slateKey(params));
   }
 
   /** An input's parameters are known: render its slate now, ahead of need. */
@@ -457,18 +452,22 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     const provider = this.slateProvider;
     if (provider === undefined) return;
     const key = slateKey(params);
-    this.paramsKeyOf[role] = key;
-    if (this.slates.has(key)) return;
+    if (this.slates.has(key) || this.rendering.has(key)) return;
+    this.rendering.add(key);
     const started = this.clock();
     void provider.clipFor(params).then(
       (clip) => {
+        this.rendering.delete(key);
         if (clip === undefined || this.closed) return;
         if (this.slates.size >= 8) this.slates.delete(this.slates.keys().next().value as string);
         this.slates.set(key, clip);
         this.logger.info({ streamId: this.streamId, role, params: describeSlateParams(params), ms: Math.round(this.clock() - started) }, 'slate ready');
         this.inputs.refresh(); // an outage that started before the slate was ready gets it now
       },
-      (error: unknown) => this.logger.warn({ streamId: this.streamId, error: String(error) }, 'slate provider failed'),
+      (error: unknown) => {
+        this.rendering.delete(key);
+        this.logger.warn({ streamId: this.streamId, error: String(error) }, 'slate provider failed');
+      },
     );
   }
 

@@ -225,6 +225,45 @@ async function outage(name: string, size: { width: number; height: number; fps: 
   console.log(`[${name}] slate ${Math.round(slateMs)} ms of media for a ${outageWallMs} ms outage`);
 }
 
+/** 640x360@30, 1 s GOP, 4:2:0: the two-encoder tests' size (two live x264 encodes on two cores). */
+const SMALL = { width: 640, height: 360, fps: 30, gop: 30, format: 'I420' };
+
+/** Starts the primary (smpte), then once it is on air the backup (ball); returns when the slate is ready and the backup warm. */
+async function primaryAndBackup(l: Loopback, primarySource: string, backupSource: string): Promise<[Child, Child]> {
+  const primary = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...SMALL, source: primarySource });
+  await waitFor('the primary on air', onAirWas(l, 'primary', 'publish-start'), 10_000);
+  const backup = gstPublish({ url: l.url('backup'), pattern: 'ball', ...SMALL, source: backupSource });
+  await waitFor('the slate rendered', () => l.restreamer.stats.slateReady, 20_000);
+  await waitFor('the backup warm', () => l.restreamer.stats.inputs.backup.state === 'warm', 10_000);
+  await waitFor('the destination live', () => l.restreamer.stats.destinations[0]?.state === 'live', 10_000);
+  expect(l.restreamer.onAir).toBe('primary');
+  return [primary, backup];
+}
+
+/**
+ * The common checks of a two-encoder run: the switches in order, one recording, every frame the
+ * slate's or an encoder's, the runs as expected, one continuous timeline, and every input after
+ * the first starting with its headers at a keyframe.
+ */
+function analyse(l: Loopback, sources: { P: string[]; B: string[] }, switches: string[], expectedRuns: string[]) {
+  expect(l.events.map((e) => `${e.previous}→${e.onAir}:${e.reason}`)).toEqual(switches);
+  const recordings = l.recordings();
+  expect(recordings).toHaveLength(1);
+  const labels = label(
+    recordings[0]!,
+    { S: new Set(frameHashes(l.clips[0]!.file)), P: new Set(sources.P.flatMap(frameHashes)), B: new Set(sources.B.flatMap(frameHashes)) },
+    { label: 'P', tail: 10 },
+  );
+  const video = recordedVideo(recordings[0]!);
+  const ts = video.frames.map((f) => f.timestamp);
+  const r = runs(labels);
+  expect(labels.filter((x) => x === '?').length).toBe(0);
+  expect(r.map((x) => x.label)).toEqual(expectedRuns);
+  expect(timelineProblems(ts, 2 * 33.4, labels, { P: maxStep(...sources.P), B: maxStep(...sources.B) })).toEqual([]);
+  for (const run of r.slice(1)) expect(startsClean(video, run.from), `${run.label} at frame ${run.from} starts clean`).toBe(true);
+  return { labels, video, ts, r };
+}
+
 describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpServer → StreamRestreamer → nginx-rtmp record)', () => {
   it('outage with a slate, 720p30 (x264enc’s default High 4:4:4 10-bit): smpte, kill, slate frames for the outage, then ball from a keyframe with its headers, one recording, one timeline', async () => {
     await outage('outage-720p30', { width: 1280, height: 720, fps: 30 }, { before: 4, gap: 3, after: 4 });
@@ -236,15 +275,10 @@ describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpSer
 
   it('failover to the backup within its GOP, failback after the stable period, then a manual switch; every backup frame in order', async () => {
     const l = await loopback('failover', { failbackStableMs: 3_000 });
-    const size = { width: 640, height: 360, fps: 30, gop: 30, format: 'I420' };
     const sources = { p1: join(root, 'fo-primary-1.flv'), p2: join(root, 'fo-primary-2.flv'), b: join(root, 'fo-backup.flv') };
-    let primary: Child = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...size, source: sources.p1 });
-    await waitFor('the primary on air', onAirWas(l, 'primary', 'publish-start'), 10_000);
-    const backup = gstPublish({ url: l.url('backup'), pattern: 'ball', ...size, source: sources.b });
-    await waitFor('the slate rendered', () => l.restreamer.stats.slateReady, 20_000);
-    await waitFor('the backup warm', () => l.restreamer.stats.inputs.backup.state === 'warm', 10_000);
-    await waitFor('the destination live', () => l.restreamer.stats.destinations[0]?.state === 'live', 10_000);
-    expect(l.restreamer.onAir).toBe('primary');
+    const started = await primaryAndBackup(l, sources.p1, sources.b);
+    const backup = started[1];
+    let primary = started[0];
     expect(l.restreamer.stats.inputs.backup.facts.video).toEqual({ codec: 'h264', width: 640, height: 360 });
     await sleep(2_500);
 
@@ -254,7 +288,7 @@ describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpSer
     const failoverMs = Date.now() - killedAt;
     await sleep(1_000);
 
-    primary = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...size, source: sources.p2 });
+    primary = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...SMALL, source: sources.p2 });
     await waitFor('the primary back (warm)', () => l.published.primary.length === 2 && l.restreamer.stats.inputs.primary.state === 'warm', 10_000);
     await waitFor('failback to the primary', onAirWas(l, 'primary', 'failback'), 10_000);
     const failback = l.events.find((e) => e.reason === 'failback')!;
@@ -268,36 +302,21 @@ describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpSer
     await l.finish();
     await Promise.all([primary.kill(), backup.kill()]);
 
-    expect(l.events.map((e) => `${e.previous}→${e.onAir}:${e.reason}`)).toEqual([
+    const { labels, video, ts, r } = analyse(l, { P: [sources.p1, sources.p2], B: [sources.b] }, [
       'none→primary:publish-start',
       'primary→slate:primary-lost',
       'slate→backup:backup-keyframe',
       'backup→primary:failback',
       'primary→backup:manual',
       'backup→none:ended',
-    ]);
-    const recordings = l.recordings();
-    expect(recordings).toHaveLength(1);
-    const recording = recordings[0]!;
-    const backupHashes = frameHashes(sources.b);
-    const labels = label(recording, {
-      S: new Set(frameHashes(l.clips[0]!.file)),
-      P: new Set([...frameHashes(sources.p1), ...frameHashes(sources.p2)]),
-      B: new Set(backupHashes),
-    }, { label: 'P', tail: 10 });
-    const video = recordedVideo(recording);
-    const ts = video.frames.map((f) => f.timestamp);
-    expect(labels.filter((x) => x === '?').length).toBe(0);
-    const r = runs(labels);
-    expect(r.map((x) => x.label)).toEqual(['P', 'S', 'B', 'P', 'B']);
-    expect(timelineProblems(ts, 2 * 33.4, labels, { P: maxStep(sources.p1, sources.p2), B: maxStep(sources.b) })).toEqual([]);
+    ], ['P', 'S', 'B', 'P', 'B']);
     // Failover within the backup's GOP (1 s): the slate bridged at most that.
     const slate = r[1]!;
     const slateMs = ts[slate.to]! - ts[slate.from]! + 33.3;
     expect(slateMs).toBeLessThanOrEqual(1_000 + 100);
-    for (const run of r.slice(2)) expect(startsClean(video, run.from), `${run.label} at frame ${run.from} starts clean`).toBe(true);
     // Every backup frame in order: each backup run is a consecutive stretch of the backup's own frames, later runs later.
-    const hashes = frameHashes(recording);
+    const backupHashes = frameHashes(sources.b);
+    const hashes = frameHashes(l.recordings()[0]!);
     let cursor = 0;
     for (const run of r.filter((x) => x.label === 'B')) {
       const stretch = hashes.slice(run.from, run.to + 1);
@@ -313,13 +332,8 @@ describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpSer
 
   it('a stalled primary (its encoder frozen, connection open): the slate after stallMs, the backup at its keyframe, failback once it runs again', async () => {
     const l = await loopback('stall', { failbackStableMs: 3_000 });
-    const size = { width: 640, height: 360, fps: 30, gop: 30, format: 'I420' };
     const sources = { p: join(root, 'st-primary.flv'), b: join(root, 'st-backup.flv') };
-    const primary = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...size, source: sources.p });
-    await waitFor('the primary on air', onAirWas(l, 'primary', 'publish-start'), 10_000);
-    const backup = gstPublish({ url: l.url('backup'), pattern: 'ball', ...size, source: sources.b });
-    await waitFor('the slate rendered', () => l.restreamer.stats.slateReady, 20_000);
-    await waitFor('the backup warm', () => l.restreamer.stats.inputs.backup.state === 'warm', 10_000);
+    const [primary, backup] = await primaryAndBackup(l, sources.p, sources.b);
     await sleep(2_000);
     primary.child.kill('SIGSTOP');
     const frozenAt = Date.now();
@@ -336,30 +350,19 @@ describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpSer
     await l.finish();
     await Promise.all([primary.kill(), backup.kill()]);
 
-    expect(l.events.map((e) => `${e.previous}→${e.onAir}:${e.reason}`)).toEqual([
+    const { labels, video, ts, r } = analyse(l, { P: [sources.p], B: [sources.b] }, [
       'none→primary:publish-start',
       'primary→slate:primary-stalled',
       'slate→backup:backup-keyframe',
       'backup→primary:failback',
       'primary→none:ended',
-    ]);
-    const recording = l.recordings();
-    expect(recording).toHaveLength(1);
-    const labels = label(recording[0]!, { S: new Set(frameHashes(l.clips[0]!.file)), P: new Set(frameHashes(sources.p)), B: new Set(frameHashes(sources.b)) });
-    const video = recordedVideo(recording[0]!);
-    const ts = video.frames.map((f) => f.timestamp);
-    const r = runs(labels);
-    expect(labels.filter((x) => x === '?').length).toBe(0);
-    expect(r.map((x) => x.label)).toEqual(['P', 'S', 'B', 'P']);
-    expect(timelineProblems(ts, 2 * 33.4, labels, { P: maxStep(sources.p), B: maxStep(sources.b) })).toEqual([]);
-    for (const run of r.slice(1)) expect(startsClean(video, run.from)).toBe(true);
+    ], ['P', 'S', 'B', 'P']);
     console.log(`[stall] recording ${video.frames.length} frames: ${r.map((x) => `${x.label}×${x.to - x.from + 1}`).join(' ')}; stall seen ${Date.parse(stalled.at) - frozenAt} ms after the freeze; ${switchGaps(labels, ts).join(', ')}`);
   }, 90_000);
 
   it('no ffmpeg: a clear warning, no slate, and the old grace behaviour (destinations held, nothing sent, one timeline)', async () => {
     const l = await loopback('no-ffmpeg', { ffmpegPath: join(root, 'no-such-ffmpeg') });
-    const size = { width: 640, height: 360, fps: 30, gop: 30, format: 'I420' };
-    const first = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...size, source: join(root, 'nf-1.flv') });
+    const first = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...SMALL, source: join(root, 'nf-1.flv') });
     await waitFor('the destination live', () => l.restreamer.stats.destinations[0]?.state === 'live', 10_000);
     await waitFor('the slate warning', () => l.warnings.some((w) => w.startsWith('slate unavailable')), 10_000);
     await sleep(2_000);
@@ -368,7 +371,7 @@ describe.skipIf(skip)('slate and backup encoder, loopback (GStreamer → RtmpSer
     expect(l.restreamer.onAir).toBe('none');
     expect(l.restreamer.stats.destinations[0]!.state).toBe('live'); // held, not dropped
     await sleep(1_500);
-    const second = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...size, source: join(root, 'nf-2.flv') });
+    const second = gstPublish({ url: l.url('primary'), pattern: 'smpte', ...SMALL, source: join(root, 'nf-2.flv') });
     await waitFor('the publisher back', onAirWas(l, 'primary', 'publisher-returned'), 10_000);
     await sleep(2_000);
     await l.finish();
