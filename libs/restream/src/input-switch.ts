@@ -140,6 +140,8 @@ class Input {
   pixelFormat: SlatePixelFormat | null = 'yuv420p';
   paramsKey: string | undefined;
   params: SlateParams | undefined;
+  /** Why no slate can match this input (logged once). */
+  unsupported: string | undefined;
 
   constructor(
     readonly role: InputRole,
@@ -166,6 +168,7 @@ class Input {
     this.pixelFormat = 'yuv420p';
     this.paramsKey = undefined;
     this.params = undefined;
+    this.unsupported = undefined;
     this.tracker.reset();
   }
 }
@@ -490,7 +493,14 @@ export class InputSwitch {
     const measures = input.tracker.measures();
     const fps = measures.declaredFps ?? (settled && measures.fps > 0 ? measures.fps : null);
     const params = slateParamsFrom(input.tracker.facts, fps, input.profile, settled, input.pixelFormat);
-    if (!isSlateParams(params)) return;
+    if (!isSlateParams(params)) {
+      const final = /^(video codec|audio codec|pixel format|unknown resolution)/.test(params.unsupported);
+      if (final && settled && input.unsupported !== params.unsupported) {
+        input.unsupported = params.unsupported;
+        this.logger.info({ streamId: this.streamId, role: input.role, why: params.unsupported }, 'no slate can match this input');
+      }
+      return;
+    }
     const key = slateKey(params);
     if (key === input.paramsKey) return;
     input.paramsKey = key;
