@@ -27,15 +27,20 @@ export interface StreamStats {
   destinations: DestinationStats[];
   /** Every other sink (recording, preview, …). */
   sinks: SinkStats[];
+  // The inputs. Always set by a StreamRestreamer; optional in the type so that StreamStats values
+  // made elsewhere (hosts' fixtures, a node on an older version) stay valid. See RestreamerStats.
   /** What the destinations are getting: an encoder, the slate, or nothing. */
-  onAir: OnAir;
+  onAir?: OnAir;
   /** The input pinned as preferred ("stay on backup"), or null (the primary). */
-  pinned: InputRole | null;
+  pinned?: InputRole | null;
   /** Each encoder input with its own state, facts and meters. */
-  inputs: Record<InputRole, InputStats>;
-  /** Whether a slate matching the ingest is rendered and ready. */
-  slateReady: boolean;
+  inputs?: Record<InputRole, InputStats>;
+  /** Whether a slate matching what the destinations last got is rendered and ready. */
+  slateReady?: boolean;
 }
+
+/** {@link StreamStats} as a restreamer reports them: with every input field. */
+export type RestreamerStats = StreamStats & Required<Pick<StreamStats, 'onAir' | 'pinned' | 'inputs' | 'slateReady'>>;
 
 export interface StreamRestreamerOptions extends EngineOptionsInput, EngineEnvironment {
   streamId: string;
@@ -242,7 +247,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     return this.tracker.facts;
   }
 
-  get stats(): StreamStats {
+  get stats(): RestreamerStats {
     const ingest = this.ingestStats();
     return {
       streamId: this.streamId,
