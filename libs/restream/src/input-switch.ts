@@ -264,6 +264,11 @@ export class InputSwitch {
     return this.onAirParams;
   }
 
+  /** An input's slate parameters, once known. */
+  paramsOf(role: InputRole): SlateParams | undefined {
+    return this.inputs[role].params;
+  }
+
   sourceOf(role: InputRole): IngestSource | undefined {
     return this.inputs[role].source;
   }

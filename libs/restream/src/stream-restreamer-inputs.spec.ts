@@ -136,6 +136,26 @@ describe('StreamRestreamer with a backup input and a slate (fake sessions, desti
     expect(engine.onAir).toBe('none');
   });
 
+  it('renders again for the known parameters when the slate is replaced (a new image), and has none once it is removed', async () => {
+    const first = fakeSlates();
+    const { engine } = setup({ slate: first });
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSource());
+    const p = encoder(ingest);
+    p.headers();
+    p.frames(30);
+    await until('slate ready', () => engine.stats.slateReady);
+    const second = fakeSlates();
+    engine.setSlate(second);
+    expect(engine.stats.slateReady).toBe(false);
+    await until('the new slate ready', () => engine.stats.slateReady);
+    expect(second.asked).toEqual(first.asked);
+    engine.setSlate(undefined);
+    expect(engine.stats.slateReady).toBe(false);
+    ingest.close();
+    expect(engine.onAir).toBe('none');
+  });
+
   it('keeps the broadcast live on the backup when the primary leaves, and reports each input', async () => {
     const { engine, events } = setup({ graceMs: 5_000 });
     const primary = new FakeIngest();

@@ -118,7 +118,9 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   private readonly sinks: SinkSet;
   private readonly inputs: InputSwitch;
   private readonly path: IngestPath;
-  private readonly slateProvider: SlateProvider | undefined;
+  private slateProvider: SlateProvider | undefined;
+  /** Bumped by setSlate: a render asked of a replaced provider is not kept. */
+  private slateGeneration = 0;
   /** Rendered slates by parameter key (a few: a primary and a backup may differ), and those being rendered. */
   private readonly slates = new Map<string, SlateClip>();
   private readonly rendering = new Set<string>();
@@ -221,16 +223,13 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
         data: (ts, payload) => this.path.data(ts, payload),
         lastTimestamp: (kind) => this.timeline.lastOf(kind),
       },
-      slate:
-        options.slate === undefined
-          ? undefined
-          : {
-              ready: (params) => this.slateFor(params) !== undefined,
-              make: (params) => {
-                const clip = this.slateFor(params);
-                return clip === undefined ? undefined : new SlateSource(clip, { clock: this.clock });
-              },
-            },
+      slate: {
+        ready: (params) => this.slateFor(params) !== undefined,
+        make: (params) => {
+          const clip = this.slateFor(params);
+          return clip === undefined ? undefined : new SlateSource(clip, { clock: this.clock });
+        },
+      },
       allGone: (end, code) => this.publisherGone(endReason(end), code),
       paramsKnown: (role, params) => this.prepareSlate(role, params),
       switched: (event) => this.safeEmit('input', event),
@@ -315,6 +314,22 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   switchInput(target: InputRole | 'slate'): boolean {
     if (this.closed || this.ingestState === 'idle') return false;
     return this.inputs.switchTo(target);
+  }
+
+  /**
+   * Replaces the slate (a new custom image, or `undefined`: no slate from now on). Slates are
+   * rendered again for the inputs' known parameters; a slate already on air plays on until the
+   * next switch.
+   */
+  setSlate(provider: SlateProvider | undefined): void {
+    this.slateProvider = provider;
+    this.slateGeneration += 1;
+    this.slates.clear();
+    this.rendering.clear();
+    for (const role of ['primary', 'backup'] as const) {
+      const params = this.inputs.paramsOf(role);
+      if (params !== undefined) this.prepareSlate(role, params);
+    }
   }
 
   /** Prefers an input ("stay on backup"); null: the primary again (the default). */
@@ -460,8 +475,10 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     if (this.slates.has(key) || this.rendering.has(key)) return;
     this.rendering.add(key);
     const started = this.clock();
+    const generation = this.slateGeneration;
     void provider.clipFor(params).then(
       (clip) => {
+        if (generation !== this.slateGeneration) return; // asked of a replaced provider
         this.rendering.delete(key);
         if (clip === undefined || this.closed) return;
         if (this.slates.size >= 8) this.slates.delete(this.slates.keys().next().value as string);
@@ -470,7 +487,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
         this.inputs.refresh(); // an outage that started before the slate was ready gets it now
       },
       (error: unknown) => {
-        this.rendering.delete(key);
+        if (generation === this.slateGeneration) this.rendering.delete(key);
         this.logger.warn({ streamId: this.streamId, error: String(error) }, 'slate provider failed');
       },
     );

@@ -55,6 +55,15 @@ describe('OutputTimeline, "one frame" when a session resumes', () => {
     expect(t.map('video', 90_000)).toBe(162);
   });
 
+  it('takes the declared frame when the measured median is far above it (an encoder on a coarse timestamp grid)', () => {
+    const t = new OutputTimeline(() => 1_000 / 30);
+    for (const ts of [0, 64, 128, 192, 256, 320]) t.map('video', ts);
+    expect(t.frameGapMs()).toBe(33);
+    const near = new OutputTimeline(() => 1_000 / 30);
+    for (const ts of [0, 40, 80, 120]) near.map('video', ts); // 25 fps against a declared 30: measured
+    expect(near.frameGapMs()).toBe(40);
+  });
+
   it('continues from the last video frame when audio ran a few ms ahead, and from the last audio when video had stopped', () => {
     const ahead = new OutputTimeline();
     for (let ts = 0; ts <= 1_000; ts += 40) {

@@ -2,6 +2,8 @@
 export const DEFAULT_FRAME_GAP_MS = 33;
 /** Video intervals "one frame" is the median of. */
 export const FRAME_GAP_WINDOW = 9;
+/** A measured median this many times the declared frame is not taken as one frame. */
+export const FAR_ABOVE_DECLARED = 1.5;
 
 export type TimelineKind = 'video' | 'audio' | 'data';
 
@@ -84,15 +86,20 @@ export class OutputTimeline {
 
   /**
    * One frame: the median of the last {@link FRAME_GAP_WINDOW} video intervals (one late frame
-   * from a jittery encoder does not make "one frame" 45 ms at 60 fps), else the declared rate's,
-   * else {@link DEFAULT_FRAME_GAP_MS}.
+   * from a jittery encoder does not make "one frame" 45 ms at 60 fps) — unless it is more than
+   * {@link FAR_ABOVE_DECLARED} times the declared rate's frame, which is then taken; the declared
+   * rate's alone before two frames were seen; else {@link DEFAULT_FRAME_GAP_MS}.
    */
   frameGapMs(): number {
+    const d = this.declaredFrameGapMs();
+    const declared = d === undefined ? undefined : Math.min(100, Math.max(1, Math.round(d)));
     if (this.videoFrameGaps.length > 0) {
       const sorted = [...this.videoFrameGaps].sort((x, y) => x - y);
-      return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+      const measured = sorted[Math.floor((sorted.length - 1) / 2)] as number;
+      // Far above the declared frame, the median is not a frame: an encoder falling behind under
+      // load, or stamping on a coarse grid (flvmux on 21 ms audio buffers gives 64 ms steps).
+      return declared !== undefined && measured > declared * FAR_ABOVE_DECLARED ? declared : measured;
     }
-    const declared = this.declaredFrameGapMs();
-    return declared === undefined ? DEFAULT_FRAME_GAP_MS : Math.min(100, Math.max(1, Math.round(declared)));
+    return declared ?? DEFAULT_FRAME_GAP_MS;
   }
 }
