@@ -25,5 +25,10 @@ export { type DiskSpace, type RecordingBlock, type RecordingTarget, openRecordin
 export * from './outputs/recording-recovery';
 export { DEFAULT_FREE_SPACE, type FreeSpaceOptions, freeSpaceFloor } from './outputs/free-space';
 export * from './publisher-binding';
+export * from './input-switch';
+export * from './slate/params';
+export * from './slate/clip';
+export * from './slate/render';
+export * from './slate/slate-source';
 export * from './ingest-path';
 export * from './stream-restreamer';

@@ -7,8 +7,16 @@ import type { EngineLogger } from './logger';
 
 /** Everything the engine of one stream can be tuned with, each with its default in {@link DEFAULT_ENGINE_OPTIONS}. */
 export interface EngineOptions {
-  /** How long destinations stay connected after the publisher left, waiting for it to return. */
+  /**
+   * How long destinations stay connected after the publisher (and any backup) left, waiting for
+   * it to return; the slate is on air meanwhile when there is one (the host may then allow up to
+   * an hour).
+   */
   graceMs: number;
+  /** An encoder input that sends no media for this long is stalled: the backup (or the slate) takes over. */
+  inputStallMs: number;
+  /** The preferred input goes back on air after it has been healthy this long. */
+  failbackStableMs: number;
   /** Period of 'stats' events. */
   statsIntervalMs: number;
   /** A destination that delivers nothing for this long is reconnected as `stalled`. */
@@ -35,6 +43,8 @@ export const MIN_SOCKET_BYTES = 64 * 1024;
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   graceMs: 10_000,
+  inputStallMs: 1_500,
+  failbackStableMs: 10_000,
   statsIntervalMs: 1_000,
   stallTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,

@@ -3,32 +3,56 @@ import { type Clock, monotonicClock } from './clock';
 import { GopCache } from './gop-cache';
 import { type IngestFacts, type IngestState, type IngestStats, IngestTracker } from './ingest';
 import { type HeadersSignal, IngestPath } from './ingest-path';
+import { type InputRole, type InputStats, InputSwitch, type InputSwitchEvent, type OnAir } from './input-switch';
 import { type EngineItem, ItemEncoder } from './item';
 import { type EngineLogger, RateLimitedWarner, noopLogger } from './logger';
 import { type EngineEnvironment, type EngineOptions, type EngineOptionsInput, resolveEngineOptions } from './options';
 import { type DestinationSpec, type DestinationStats, type PublishFunction, RtmpDestination, defaultPublish } from './outputs/rtmp-destination';
-import { PublisherBinding } from './publisher-binding';
 import type { Sink, SinkContext, SinkStats, StateChange } from './sink';
 import { SinkSet } from './sink-set';
-import type { IngestSource } from './sources/ingest-source';
+import type { SlateClip } from './slate/clip';
+import { type SlateParams, describeSlateParams, slateKey } from './slate/params';
+import type { SlateProvider } from './slate/render';
+import { SlateSource } from './slate/slate-source';
+import type { IngestSource, SourceEnd } from './sources/ingest-source';
 import { StartLog } from './start-log';
 import { OutputTimeline } from './timeline';
 
 export interface StreamStats {
   streamId: string;
   at: string;
+  /** What goes out as the ingest: the on-air input's facts and meters (the slate's while it is on air). */
   ingest: IngestStats;
   /** RTMP destinations, in the order they were configured. */
   destinations: DestinationStats[];
   /** Every other sink (recording, preview, …). */
   sinks: SinkStats[];
+  // The inputs. Always set by a StreamRestreamer; optional in the type so that StreamStats values
+  // made elsewhere (hosts' fixtures, a node on an older version) stay valid. See RestreamerStats.
+  /** What the destinations are getting: an encoder, the slate, or nothing. */
+  onAir?: OnAir;
+  /** The input pinned as preferred ("stay on backup"), or null (the primary). */
+  pinned?: InputRole | null;
+  /** Each encoder input with its own state, facts and meters. */
+  inputs?: Record<InputRole, InputStats>;
+  /** Whether a slate matching what the destinations last got is rendered and ready. */
+  slateReady?: boolean;
 }
+
+/** {@link StreamStats} as a restreamer reports them: with every input field. */
+export type RestreamerStats = StreamStats & Required<Pick<StreamStats, 'onAir' | 'pinned' | 'inputs' | 'slateReady'>>;
 
 export interface StreamRestreamerOptions extends EngineOptionsInput, EngineEnvironment {
   streamId: string;
   destinations: DestinationSpec[];
   /** How destinations connect (default `@fanout/rtmp`'s publishTarget); tests wrap it. */
   publish?: PublishFunction;
+  /**
+   * Slates for outages (e.g. `new FfmpegSlateProvider({ cacheDir, image })`): rendered when a
+   * publish's parameters are known, on air while no encoder is. Without one, outages keep
+   * destinations waiting with nothing sent.
+   */
+  slate?: SlateProvider;
 }
 
 export interface IngestEvent {
@@ -59,6 +83,8 @@ export interface StreamRestreamerEvents {
   /** Another sink (recording, preview, …) changed state; `destinationId` is the sink's id. */
   sinkState: [change: StateChange & { kind: string }];
   ingest: [event: IngestEvent];
+  /** What is on air changed (primary, backup, slate, none), and why. */
+  input: [event: InputSwitchEvent];
   ended: [];
 }
 
@@ -90,8 +116,14 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
   private readonly tracker: IngestTracker;
   private readonly timeline: OutputTimeline;
   private readonly sinks: SinkSet;
-  private readonly binding: PublisherBinding;
+  private readonly inputs: InputSwitch;
   private readonly path: IngestPath;
+  private slateProvider: SlateProvider | undefined;
+  /** Bumped by setSlate: a render asked of a replaced provider is not kept. */
+  private slateGeneration = 0;
+  /** Rendered slates by parameter key (a few: a primary and a backup may differ), and those being rendered. */
+  private readonly slates = new Map<string, SlateClip>();
+  private readonly rendering = new Set<string>();
   /** What every sink gets from the engine. */
   readonly sinkContext: SinkContext;
 
@@ -171,16 +203,38 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       sinks: this.sinks,
       headers: (signal) => this.openGate(signal),
     });
-    this.binding = new PublisherBinding(
-      {
+    this.slateProvider = options.slate;
+    this.inputs = new InputSwitch({
+      streamId: this.streamId,
+      stallMs: o.inputStallMs,
+      failbackStableMs: o.failbackStableMs,
+      clock: this.clock,
+      wallClock: this.wallClock,
+      logger: this.logger,
+      output: {
+        begin: () => {
+          // Another input continues this broadcast: same destinations, same timeline.
+          this.timeline.resume();
+          this.gop.clear();
+          this.tracker.newSession();
+        },
         video: (ts, payload) => this.path.video(ts, payload),
         audio: (ts, payload) => this.path.audio(ts, payload),
         metadata: (value, ts) => this.path.metadata(value, ts),
         data: (ts, payload) => this.path.data(ts, payload),
-        ended: (source, end, code) => this.publisherGone(source, end === 'stopped' ? PUBLISHER_STOPPED : PUBLISHER_LOST, code),
+        lastTimestamp: (kind) => this.timeline.lastOf(kind),
       },
-      (event, error) => this.logger.error({ streamId: this.streamId, event, error: error instanceof Error ? error.message : String(error) }, 'ingest handler failed'),
-    );
+      slate: {
+        ready: (params) => this.slateFor(params) !== undefined,
+        make: (params) => {
+          const clip = this.slateFor(params);
+          return clip === undefined ? undefined : new SlateSource(clip, { clock: this.clock });
+        },
+      },
+      allGone: (end, code) => this.publisherGone(endReason(end), code),
+      paramsKnown: (role, params) => this.prepareSlate(role, params),
+      switched: (event) => this.safeEmit('input', event),
+    });
     this.setDestinations(options.destinations);
   }
 
@@ -193,7 +247,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     return this.tracker.facts;
   }
 
-  get stats(): StreamStats {
+  get stats(): RestreamerStats {
     const ingest = this.ingestStats();
     return {
       streamId: this.streamId,
@@ -201,56 +255,88 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       ingest,
       destinations: this.sinks.destinations.map((d) => d.stats(ingest)),
       sinks: this.sinks.others.map((s) => s.stats(ingest)),
+      ...this.inputs.stats(),
+      slateReady: this.slateFor(this.inputs.slateParams) !== undefined,
     };
   }
 
+  /** What the destinations are getting now. */
+  get onAir(): OnAir {
+    return this.inputs.onAir;
+  }
+
   /**
-   * Call right after accepting a publish. A second call (OBS reconnect, or a second publisher on
-   * the same key) takes over: the previous source is closed, destinations stay connected, the
-   * timeline continues.
+   * Call right after accepting a publish, with the key it published on: the stream's own key is
+   * the `primary` input, its backup key the `backup` input. A second publish on the same input
+   * (OBS reconnect, or a second encoder on the same key) takes over: the previous source is
+   * closed, destinations stay connected, the timeline continues. Primary and backup may publish
+   * at once: one is on air, the other is kept warm (see {@link InputSwitch}).
    */
-  attachPublisher(source: IngestSource): void {
+  attachPublisher(source: IngestSource, role: InputRole = 'primary'): void {
     if (this.closed) {
       source.close('stream is shut down');
       return;
     }
-    if (this.binding.source === source) return;
-    const previous = this.binding.detach();
-    previous?.close('taken over by a new publisher');
-    this.binding.bind(source);
+    if (this.inputs.sourceOf(role) === source) return;
     if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
+    const replaces = this.inputs.sourceOf(role) !== undefined;
 
     if (this.ingestState === 'idle' || this.ending !== undefined) {
       this.freshStart();
-      this.logger.info({ streamId: this.streamId }, 'ingest live');
+      this.logger.info({ streamId: this.streamId, role }, 'ingest live');
       this.safeEmit('ingest', { state: 'live', facts: this.tracker.facts });
-    } else {
-      // Publisher came back in the grace window, or took over: same destinations, same timeline.
-      const reason = previous !== undefined ? 'takeover' : 'reconnected';
+    } else if (this.ingestState === 'grace' || replaces) {
+      // A publisher came back in the grace window, or took over: same destinations, same timeline.
+      const reason = replaces ? 'takeover' : 'reconnected';
       this.ingestState = 'live';
       this.publisherLeftAt = undefined;
-      this.timeline.resume();
-      this.gop.clear();
-      this.tracker.newSession();
-      this.logger.info({ streamId: this.streamId, reason }, 'ingest resumed');
+      this.logger.info({ streamId: this.streamId, role, reason }, 'ingest resumed');
       this.safeEmit('ingest', { state: 'live', reason, facts: this.tracker.facts });
     }
+    this.inputs.attach(role, source)?.close('taken over by a new publisher');
     this.ensureStatsTimer();
-    // Ended before we could listen: its 'ended' already fired, so start the grace window now.
-    if (source.ended) this.publisherGone(source, PUBLISHER_LOST, undefined);
   }
 
   /**
-   * Closes the publishing source, e.g. because its stream key was rotated. Destinations stay
-   * connected for the grace window, so an encoder that comes back (with the new key) within it
+   * Closes an input's source (default the primary), e.g. because its stream key was rotated.
+   * Destinations stay connected for the grace window (with the slate on air when there is one, or
+   * the backup when it publishes), so an encoder that comes back (with the new key) within it
    * continues the same broadcast; otherwise the ingest ends as usual.
    */
-  dropPublisher(reason: string): void {
-    const source = this.binding.source;
-    if (source === undefined) return;
-    this.publisherGone(source, reason, undefined);
-    source.close(reason);
+  dropPublisher(reason: string, role: InputRole = 'primary'): void {
+    this.inputs.drop(role, reason)?.close(reason);
+  }
+
+  /**
+   * Puts an input (or the slate) on air by hand: an encoder at its next keyframe, the slate at
+   * once. It stays until it fails. False when it cannot go on air (not publishing, no slate).
+   */
+  switchInput(target: InputRole | 'slate'): boolean {
+    if (this.closed || this.ingestState === 'idle') return false;
+    return this.inputs.switchTo(target);
+  }
+
+  /**
+   * Replaces the slate (a new custom image, or `undefined`: no slate from now on). Slates are
+   * rendered again for the inputs' known parameters; a slate already on air plays on until the
+   * next switch.
+   */
+  setSlate(provider: SlateProvider | undefined): void {
+    this.slateProvider = provider;
+    this.slateGeneration += 1;
+    this.slates.clear();
+    this.rendering.clear();
+    for (const role of ['primary', 'backup'] as const) {
+      const params = this.inputs.paramsOf(role);
+      if (params !== undefined) this.prepareSlate(role, params);
+    }
+  }
+
+  /** Prefers an input ("stay on backup"); null: the primary again (the default). */
+  pinInput(role: InputRole | null): void {
+    if (this.closed) return;
+    this.inputs.pin(role);
   }
 
   /**
@@ -261,7 +347,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     if (this.closed) return Promise.resolve();
     if (this.ingestState === 'idle') return this.ending ?? Promise.resolve();
     const endedAt = this.ingestState === 'grace' ? this.publisherLeftAt : undefined;
-    this.binding.detach()?.close(reason);
+    for (const source of this.inputs.stop()) source.close(reason);
     if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
     return this.endIngest(reason, endedAt);
@@ -304,7 +390,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     for (const timer of [this.gateTimer, this.graceTimer]) if (timer !== undefined) clearTimeout(timer);
     if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
     this.gateTimer = this.graceTimer = this.statsTimer = undefined;
-    this.binding.detach()?.close('stream is shut down');
+    for (const source of this.inputs.stop()) source.close('stream is shut down');
     this.ingestState = 'idle';
     this.started = false;
     await Promise.all([this.sinks.close(), this.ending]);
@@ -322,6 +408,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.gop.clear();
     this.startLog.open();
     this.timeline.reset();
+    this.inputs.start();
     if (this.gateTimer !== undefined) clearTimeout(this.gateTimer);
     this.gateTimer = setTimeout(() => this.openGate('no headers yet'), this.options.connectDelayMs);
     this.gateTimer.unref();
@@ -337,9 +424,8 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.sinks.ingestStarted();
   }
 
-  private publisherGone(source: IngestSource, reason: string, code: string | undefined): void {
-    if (this.binding.source !== undefined && this.binding.source !== source) return; // a replaced source
-    this.binding.detach();
+  /** Every input is gone: the grace window (the slate on air meanwhile, when there is one). */
+  private publisherGone(reason: string, code: string | undefined): void {
     if (this.ingestState !== 'live') return;
     this.ingestState = 'grace';
     const leftAt = this.wallClock();
@@ -361,6 +447,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     this.ingestState = 'idle';
     this.started = false;
     const facts = this.tracker.facts;
+    for (const source of this.inputs.stop()) source.close(reason);
     this.sinks.ingestEnded();
     this.gop.clear();
     this.startLog.close();
@@ -374,6 +461,37 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     });
     this.ending = ending;
     return ending;
+  }
+
+  /** The rendered slate for `params`, if it is ready. */
+  private slateFor(params: SlateParams | undefined): SlateClip | undefined {
+    return params === undefined ? undefined : this.slates.get(slateKey(params));
+  }
+
+  /** An input's parameters are known: render its slate now, ahead of need. */
+  private prepareSlate(role: InputRole, params: SlateParams): void {
+    const provider = this.slateProvider;
+    if (provider === undefined) return;
+    const key = slateKey(params);
+    if (this.slates.has(key) || this.rendering.has(key)) return;
+    this.rendering.add(key);
+    const started = this.clock();
+    const generation = this.slateGeneration;
+    void provider.clipFor(params).then(
+      (clip) => {
+        if (generation !== this.slateGeneration) return; // asked of a replaced provider
+        this.rendering.delete(key);
+        if (clip === undefined || this.closed) return;
+        if (this.slates.size >= 8) this.slates.delete(this.slates.keys().next().value as string);
+        this.slates.set(key, clip);
+        this.logger.info({ streamId: this.streamId, role, params: describeSlateParams(params), ms: Math.round(this.clock() - started) }, 'slate ready');
+        this.inputs.refresh(); // an outage that started before the slate was ready gets it now
+      },
+      (error: unknown) => {
+        if (generation === this.slateGeneration) this.rendering.delete(key);
+        this.logger.warn({ streamId: this.streamId, error: String(error) }, 'slate provider failed');
+      },
+    );
   }
 
   private ingestStats(): IngestStats {
@@ -415,4 +533,10 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       this.logger.error({ streamId: this.streamId, event, error: error instanceof Error ? error.message : String(error) }, 'event listener threw');
     }
   }
+}
+
+function endReason(end: SourceEnd | string): string {
+  if (end === 'stopped') return PUBLISHER_STOPPED;
+  if (end === 'lost') return PUBLISHER_LOST;
+  return end;
 }

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFlv } from '@fanout/rtmp';
+import { type RtmpPublisher, readFlv } from '@fanout/rtmp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineWithRtmp as makeEngine, until } from '../../test/support/fake-engine';
 import { AAC_HEADER, AVC_HEADER, FakeIngest, aac, frame } from '../../test/support/fakes';
-import type { StreamRestreamer } from '../stream-restreamer';
+import { StreamRestreamer } from '../stream-restreamer';
 import { FlvSink, type FlvTarget, openFlvFile } from './flv-sink';
 
 const engines: StreamRestreamer[] = [];
