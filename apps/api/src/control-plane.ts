@@ -8,6 +8,7 @@ import { StreamKeys } from './streams/stream-keys';
 import { StreamsController } from './streams/streams.controller';
 import { StreamsRepository } from './streams/streams.repository';
 import { StreamsService } from './streams/streams.service';
+import { StreamInputsService } from './streams/stream-inputs.service';
 import { UserAdminRepository } from './users/user-admin.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -30,6 +31,7 @@ export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   StreamsRepository,
   StreamAccess,
   StreamsService,
+  StreamInputsService,
   DestinationsRepository,
   DestinationsService,
   UserAdminRepository,

@@ -1,3 +1,4 @@
+import { MAX_SLATE_IMAGE_BYTES } from '@fanout/contracts';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
@@ -51,6 +52,9 @@ export async function createApp(runtime: Runtime, options: AppModuleOptions = {}
   // cross-site HTML form cannot post anything our routes would parse. Errors before routing
   // (bad JSON, too large, other content types) reach HttpExceptionFilter through Nest.
   fastify.removeContentTypeParser('text/plain');
+  // Slate images (PUT /api/streams/:id/slate-image) are the one binary body: a PNG or JPEG, at
+  // most 5 MB (checked again, with its header, by the route).
+  fastify.addContentTypeParser(['image/png', 'image/jpeg'], { parseAs: 'buffer', bodyLimit: MAX_SLATE_IMAGE_BYTES }, (_request, body, done) => done(null, body));
   // API answers are per-user and often carry secrets once (new tokens): never cache them.
   fastify.addHook('onSend', async (_request, reply, payload) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

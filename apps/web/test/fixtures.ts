@@ -39,6 +39,7 @@ export function liveStatus(at: string, destinations: StatusDestination[] = [stat
       audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
       ...ingest,
     },
+    inputs: null,
     destinations,
   };
 }
@@ -85,9 +86,14 @@ export function streamDetail(overrides: Partial<StreamDetail> = {}): StreamDetai
     ingestUrl: 'rtmp://fanout.local:1935/live',
     settings: {},
     record: false,
+    graceSeconds: null,
+    effectiveGraceSeconds: 10,
+    slate: true,
+    slateImage: false,
     createdAt: '2026-11-21T20:00:00.000Z',
     updatedAt: '2026-11-21T20:00:00.000Z',
     oldKeyInUse: null,
+    backupStreamKey: 'live_backupabcdefghij',
     streamKey: 'live_abcdefghijklmnop',
     ...overrides,
   };

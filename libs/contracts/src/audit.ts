@@ -6,6 +6,8 @@ export const auditActionSchema = z.enum([
   'stream.update',
   'stream.delete',
   'stream.rotate-key',
+  'stream.rotate-backup-key',
+  'stream.input',
   'destination.create',
   'destination.update',
   'destination.delete',

@@ -96,6 +96,9 @@ export const configSchema = z
         .optional(),
     ),
     INGEST_GRACE_S: seconds(10),
+    INGEST_STALL_S: seconds(1.5),
+    INGEST_FAILBACK_S: seconds(10),
+    FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
     RTMP_MAX_CONNECTIONS: wholeNumber(1000, 1, 100_000),
     RTMP_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(50, 1, 100_000),
     RTMP_PUBLISH_TIMEOUT_S: seconds(10),
@@ -181,7 +184,10 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',
   ADMIN_PASSWORD: 'Password of that first owner: the same policy as the dashboard (at least 10 characters, not only spaces, not a common password).',
   SECRET_KEY: '64 hex characters that encrypt destination keys at rest. Unset: generated once into `DATA_DIR/secret.key`.',
-  INGEST_GRACE_S: 'Seconds destinations stay connected after the publisher drops, waiting for it to return.',
+  INGEST_GRACE_S: 'Seconds destinations stay connected after the publisher drops, waiting for it to return (the slate on air meanwhile); a stream may set its own (graceSeconds, up to an hour).',
+  INGEST_STALL_S: 'An encoder that sends no media for this long is stalled: the backup encoder (or the slate) goes on air.',
+  INGEST_FAILBACK_S: 'After a failover to the backup, the primary goes back on air once it has been healthy this long (at its keyframe).',
+  FFMPEG_PATH: 'The ffmpeg that renders slates (a still card matching the ingest, sent while no encoder is on air). Without a working one, the start-up log says so once and destinations wait with nothing sent.',
   RTMP_MAX_CONNECTIONS:
     'Open RTMP/RTMPS connections the ingest holds at most; more are closed on accept. SRS\'s default: enough for any single box, small enough that a flood of idle sockets cannot exhaust memory or file descriptors.',
   RTMP_MAX_CONNECTIONS_PER_ADDRESS:

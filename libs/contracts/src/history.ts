@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputSwitchEventSchema } from './status';
 import { destinationStateSchema } from './status';
 
 /** `?limit` (1-100, default 20) sessions, newest first. */
@@ -37,6 +38,8 @@ export const ingestSessionSchema = z.object({
   avgFps: z.number().nullable(),
   /** Destination state changes between start and end, oldest first. */
   timeline: z.array(destinationTimelineEntrySchema),
+  /** What went on air and why (failover to the backup, the slate, failback), oldest first. */
+  inputSwitches: z.array(inputSwitchEventSchema),
 });
 export type IngestSession = z.infer<typeof ingestSessionSchema>;
 

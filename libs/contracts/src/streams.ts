@@ -6,6 +6,11 @@ export const STREAM_KEY_PREFIX = 'live_';
 
 export const streamNameSchema = nameSchema('Give the stream a name');
 
+/** The longest grace window a stream may ask for: with a slate on air, an hour keeps a VOD whole through a long outage. */
+export const MAX_GRACE_SECONDS = 3600;
+/** A custom slate image: PNG or JPEG, at most this many bytes. */
+export const MAX_SLATE_IMAGE_BYTES = 5 * 1024 * 1024;
+
 /**
  * Per-stream settings: a small flat map of scalar values (the engine and dashboard agree on
  * the names). Bounded so a client cannot park megabytes of JSON in a row.
@@ -33,6 +38,10 @@ export const updateStreamSchema = z.strictObject({
   settings: streamSettingsSchema.optional(),
   /** Record every broadcast (turning it on while live starts a recording from the current keyframe; off ends it). */
   record: z.boolean('Send true or false').optional(),
+  /** Seconds destinations wait for a lost publisher (null: the server's INGEST_GRACE_S); from the next broadcast. */
+  graceSeconds: z.number('Send a number of seconds').int('Use whole seconds').min(0, 'Use 0 or more seconds').max(MAX_GRACE_SECONDS, `Use at most ${MAX_GRACE_SECONDS} seconds (one hour)`).nullable().optional(),
+  /** A slate goes to the destinations while no encoder is on air (applied at once). */
+  slate: z.boolean('Send true or false').optional(),
 });
 export type UpdateStreamInput = z.input<typeof updateStreamSchema>;
 
@@ -46,6 +55,14 @@ export const streamSchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   /** Every broadcast is recorded (see `GET /api/streams/:id/recordings`). */
   record: z.boolean(),
+  /** The stream's own grace window in seconds, or null for the server's INGEST_GRACE_S. */
+  graceSeconds: z.number().nullable(),
+  /** The grace window in effect: `graceSeconds`, else INGEST_GRACE_S. */
+  effectiveGraceSeconds: z.number(),
+  /** A slate is sent while no encoder is on air. */
+  slate: z.boolean(),
+  /** The stream has its own slate image (`GET /api/streams/:id/slate-image`); else the default card. */
+  slateImage: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /**
@@ -66,5 +83,18 @@ export const streamListSchema = z.array(streamSchema);
  */
 export const streamDetailSchema = streamSchema.extend({
   streamKey: z.string().startsWith(STREAM_KEY_PREFIX).nullable(),
+  /** The backup encoder's key: same ingest URL, same reveal and rotate rules as `streamKey`. */
+  backupStreamKey: z.string().startsWith(STREAM_KEY_PREFIX).nullable(),
 });
 export type StreamDetail = z.infer<typeof streamDetailSchema>;
+
+/** `POST /api/streams/:id/input`: switch what is on air now, and/or pin the preferred encoder. */
+export const inputControlSchema = z
+  .strictObject({
+    /** Put this on air now (an encoder at its next keyframe); it stays until it fails. */
+    switchTo: z.enum(['primary', 'backup', 'slate'], 'Use primary, backup or slate').optional(),
+    /** Prefer this encoder ("stay on backup"); null prefers the primary again. */
+    pin: z.enum(['primary', 'backup'], 'Use primary or backup').nullable().optional(),
+  })
+  .refine((v) => v.switchTo !== undefined || v.pin !== undefined, { message: 'Send switchTo, pin, or both', path: ['switchTo'] });
+export type InputControlInput = z.input<typeof inputControlSchema>;

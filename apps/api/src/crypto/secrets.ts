@@ -61,8 +61,11 @@ export class Secrets {
   verify(purpose: string, token: string): Buffer | undefined {
     const [body, mac, extra] = token.split('.');
     if (body === undefined || mac === undefined || extra !== undefined || body.length > 1024) return undefined;
-    const expected = this.mac(purpose, body);
-    const given = Buffer.from(mac, 'base64url');
+    // Compared as canonical text, not decoded bytes: base64url's last character carries spare
+    // bits, so a decoder maps several spellings of one MAC to the same bytes, and a token whose
+    // last character was changed would still verify.
+    const expected = Buffer.from(this.mac(purpose, body).toString('base64url'));
+    const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     return Buffer.from(body, 'base64url');
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DestinationStateEvent, IngestEvent, StateChange, StreamStats } from '@fanout/restream';
+import type { DestinationStateEvent, IngestEvent, InputSwitchEvent, StateChange, StreamStats } from '@fanout/restream';
 import { LOGGER, type Logger } from '../logging/logger';
 
 /**
@@ -17,6 +17,8 @@ export type EngineEvent =
   | { type: 'destinationState'; streamId: string; change: DestinationStateEvent }
   /** A sink that is not an RTMP destination (a recording, a preview viewer) changed state. */
   | { type: 'sinkState'; streamId: string; change: StateChange & { kind: string } }
+  /** What is on air for the destinations changed (primary, backup, slate, none), and why. */
+  | { type: 'input'; streamId: string; event: InputSwitchEvent }
   /** Once a second while active. */
   | { type: 'stats'; streamId: string; stats: StreamStats };
 

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FlvSink, type IngestSource, type Sink, type SinkContext, type StreamRestreamer, type StreamStats } from '@fanout/restream';
+import { FlvSink, type IngestSource, type InputRole, type Sink, type SinkContext, type StreamRestreamer, type StreamStats } from '@fanout/restream';
+import { EngineSettingsReader } from './engine-settings';
+import { StreamsRepository } from '../streams/streams.repository';
 import { Clock } from '../common/clock';
 import { LOGGER, type Logger } from '../logging/logger';
 import { EngineDestinations } from './engine-destinations';
@@ -35,6 +37,8 @@ export class EngineRegistry extends LiveControl {
     private readonly factory: EngineFactory,
     private readonly destinations: EngineDestinations,
     private readonly events: EngineEvents,
+    private readonly settings: EngineSettingsReader,
+    private readonly streams: StreamsRepository,
     private readonly clock: Clock,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -47,24 +51,24 @@ export class EngineRegistry extends LiveControl {
    * destinations are read). Call before the publish is accepted: the engine listens before
    * NetStream.Publish.Start goes out, so nothing the encoder sends then is lost.
    */
-  async attach(streamId: string, source: IngestSource): Promise<void> {
+  async attach(streamId: string, source: IngestSource, role: InputRole = 'primary'): Promise<void> {
     const existing = this.engines.get(streamId);
     if (existing) {
-      this.log.info({ streamId }, 'publisher takes over the live stream');
-      existing.attachPublisher(source);
+      this.log.info({ streamId, role }, role === 'backup' ? 'backup encoder joins the live stream' : 'publisher joins (or takes over) the live stream');
+      existing.attachPublisher(source, role);
       return;
     }
     let creating = this.creating.get(streamId);
     if (!creating) {
-      creating = Promise.all([this.destinations.forStream(streamId), this.initialSinks(streamId)]).then(([specs, sinks]) => {
-        const engine = this.register(streamId, specs);
+      creating = Promise.all([this.destinations.forStream(streamId), this.initialSinks(streamId), this.settings.forStream(streamId)]).then(([specs, sinks, settings]) => {
+        const engine = this.register(streamId, specs, settings);
         for (const make of sinks) engine.attachSink(make);
         return engine;
       });
       this.creating.set(streamId, creating);
       void creating.finally(() => this.creating.delete(streamId)).catch(() => undefined);
     }
-    (await creating).attachPublisher(source);
+    (await creating).attachPublisher(source, role);
   }
 
   async refreshDestinations(streamId: string): Promise<void> {
@@ -72,11 +76,34 @@ export class EngineRegistry extends LiveControl {
     if (engine) engine.setDestinations(await this.destinations.forStream(streamId));
   }
 
-  dropPublisher(streamId: string, reason: string): void {
+  dropPublisher(streamId: string, reason: string, role: InputRole = 'primary'): void {
     const engine = this.engines.get(streamId);
     if (!engine) return;
-    this.log.info({ streamId, reason }, 'disconnecting the publisher');
-    engine.dropPublisher(reason);
+    this.log.info({ streamId, reason, role }, 'disconnecting the publisher');
+    engine.dropPublisher(reason, role);
+  }
+
+  async refreshStreamSettings(streamId: string): Promise<void> {
+    if (!this.engines.has(streamId)) return;
+    const row = await this.streams.find(streamId);
+    const slate = row ? await this.settings.slateFor(row) : undefined;
+    this.engines.get(streamId)?.setSlate(slate);
+  }
+
+  switchInput(streamId: string, target: InputRole | 'slate'): boolean {
+    const engine = this.engines.get(streamId);
+    if (!engine) return false;
+    const done = engine.switchInput(target);
+    this.log.info({ streamId, target, done }, 'input switched by hand');
+    return done;
+  }
+
+  pinInput(streamId: string, role: InputRole | null): boolean {
+    const engine = this.engines.get(streamId);
+    if (!engine) return false;
+    engine.pinInput(role);
+    this.log.info({ streamId, pinned: role }, 'preferred input pinned by hand');
+    return true;
   }
 
   async endStream(streamId: string, reason: string): Promise<void> {
@@ -169,14 +196,15 @@ export class EngineRegistry extends LiveControl {
     return lists.flat();
   }
 
-  private register(streamId: string, specs: Parameters<EngineFactory['create']>[1]): StreamRestreamer {
-    const engine = this.factory.create(streamId, specs);
+  private register(streamId: string, specs: Parameters<EngineFactory['create']>[1], settings?: Parameters<EngineFactory['create']>[2]): StreamRestreamer {
+    const engine = this.factory.create(streamId, specs, settings);
     this.engines.set(streamId, engine);
     const publish = this.events.publish.bind(this.events);
     engine.on('ingest', (event) => publish({ type: 'ingest', streamId, event }));
     engine.on('destinationState', (change) => publish({ type: 'destinationState', streamId, change }));
     engine.on('sinkState', (change) => publish({ type: 'sinkState', streamId, change }));
     engine.on('stats', (stats) => publish({ type: 'stats', streamId, stats }));
+    engine.on('input', (event) => publish({ type: 'input', streamId, event }));
     engine.on('ended', () => {
       if (this.engines.get(streamId) === engine) this.release(streamId);
       void engine.close();

@@ -3,6 +3,7 @@ import { EngineDestinations } from './engine-destinations';
 import { EngineEvents } from './engine-events';
 import { EngineFactory } from './engine-factory';
 import { EngineRegistry } from './engine-registry';
+import { EngineSettingsReader } from './engine-settings';
 import { LiveControl } from './live-control';
 import { PublishAuthorizer } from './publish-authorizer';
 import { RtmpIngestHost } from './rtmp-ingest-host';
@@ -16,6 +17,7 @@ export const INGEST_PROVIDERS: Provider[] = [
   EngineEvents,
   EngineFactory,
   EngineDestinations,
+  EngineSettingsReader,
   EngineRegistry,
   { provide: LiveControl, useExisting: EngineRegistry },
   PublishAuthorizer,

@@ -1,4 +1,4 @@
-import type { FlvTarget, Sink, SinkContext, StreamStats } from '@fanout/restream';
+import type { FlvTarget, InputRole, Sink, SinkContext, StreamStats } from '@fanout/restream';
 
 /** One preview viewer of a live stream: an HTTP-FLV response, in practice. */
 export interface PreviewViewer {
@@ -17,8 +17,14 @@ export interface PreviewViewer {
 export abstract class LiveControl {
   /** Applies a stream's changed destinations at once; only the changed ones are touched. */
   abstract refreshDestinations(streamId: string): Promise<void>;
-  /** Disconnects the stream's encoder (its key was rotated); destinations wait out the grace window. */
-  abstract dropPublisher(streamId: string, reason: string): void;
+  /** Disconnects one of the stream's encoders (its key was rotated); the other, the slate or the grace window carry on. */
+  abstract dropPublisher(streamId: string, reason: string, role?: InputRole): void;
+  /** The stream's slate settings changed (on, off, a new image): applied to its live engine now. */
+  abstract refreshStreamSettings(streamId: string): Promise<void>;
+  /** Puts an encoder (at its next keyframe) or the slate on air by hand; false when not live or it cannot go on air. */
+  abstract switchInput(streamId: string, target: InputRole | 'slate'): boolean;
+  /** Prefers an encoder ("stay on backup"), or the primary again with null; false when not live. */
+  abstract pinInput(streamId: string, role: InputRole | null): boolean;
   /** Ends the stream's broadcast now (it was deleted): encoder closed, destinations unpublished. */
   abstract endStream(streamId: string, reason: string): Promise<void>;
   /** "Retry now" for a destination waiting to reconnect or failed; false when the stream is not live. */

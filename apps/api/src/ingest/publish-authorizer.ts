@@ -4,11 +4,12 @@ import { Clock } from '../common/clock';
 import { CONFIG, type Config } from '../config/config';
 import { Secrets } from '../crypto/secrets';
 import type { Logger } from '../logging/logger';
-import { StreamsRepository } from '../streams/streams.repository';
+import { type KeyRole, StreamsRepository } from '../streams/streams.repository';
 import { BadKeyThrottle } from './bad-key-throttle';
 
 export type PublishDecision =
-  | { kind: 'accept'; streamId: string }
+  /** `role`: the stream's primary encoder, or its backup (the backup key). */
+  | { kind: 'accept'; streamId: string; role: KeyRole }
   /** `description` goes back to the encoder in NetStream.Publish.BadName. */
   | { kind: 'refuse'; description: string };
 
@@ -52,9 +53,9 @@ export class PublishAuthorizer {
     if (match.kind === 'replaced') {
       log.info({ key: fingerprint, streamId: match.streamId }, 'publish refused: the stream key was replaced');
       await this.streams.noteOldKeyUse(match.streamId, address, now);
-      return { kind: 'refuse', description: `This stream key was replaced on ${match.rotatedAt.toISOString()}. Copy the new key from the dashboard.` };
+      return { kind: 'refuse', description: `This ${match.role === 'backup' ? 'backup ' : ''}stream key was replaced on ${match.rotatedAt.toISOString()}. Copy the new key from the dashboard.` };
     }
-    log.info({ key: fingerprint, streamId: match.streamId }, 'publish accepted');
-    return { kind: 'accept', streamId: match.streamId };
+    log.info({ key: fingerprint, streamId: match.streamId, role: match.role }, 'publish accepted');
+    return { kind: 'accept', streamId: match.streamId, role: match.role };
   }
 }

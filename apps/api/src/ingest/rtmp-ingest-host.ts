@@ -137,7 +137,7 @@ export class RtmpIngestHost implements OnApplicationShutdown {
     }
     if (session.closed) return; // the encoder gave up while we looked
     try {
-      await this.registry.attach(decision.streamId, rtmpIngestSource(session));
+      await this.registry.attach(decision.streamId, rtmpIngestSource(session), decision.role);
     } catch (error) {
       log.error({ err: error, streamId: decision.streamId }, 'could not start restreaming');
       request.reject('denied', 'Restreaming could not start.');

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type IngestFacts, type StreamStats } from '@fanout/restream';
+import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type IngestFacts, type InputSwitchEvent, type StreamStats } from '@fanout/restream';
+import { inputEventFromEngine } from './status-mapper';
 import { Clock } from '../common/clock';
 import { isPrismaError } from '../common/prisma-errors';
 import { EngineEvents } from '../ingest/engine-events';
@@ -74,6 +75,7 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
       ingest: ({ streamId, event }) => this.onIngest(streamId, event),
       stats: ({ streamId, stats }) => this.onStats(streamId, stats),
       destinationState: ({ streamId, change }) => this.onState(streamId, change),
+      input: ({ streamId, event }) => this.onInput(streamId, event),
     });
     const orphans = await this.history.closeOrphans().catch((error: Error) => {
       this.log.error({ err: error }, 'could not close sessions left open by a previous run');
@@ -148,6 +150,19 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
       } catch (error) {
         // The destination (or stream) was deleted meanwhile: its history went with it.
         if (!isPrismaError(error, 'P2003')) throw error;
+      }
+    });
+  }
+
+  private onInput(streamId: string, event: InputSwitchEvent): void {
+    const tracked = this.tracked.get(streamId);
+    if (!tracked) return;
+    const row = inputEventFromEngine(event);
+    this.enqueue(streamId, tracked, async () => {
+      try {
+        await this.history.addInputSwitch(streamId, row);
+      } catch (error) {
+        if (!isPrismaError(error, 'P2003')) throw error; // the stream was deleted meanwhile
       }
     });
   }

@@ -1,3 +1,4 @@
+import type { InputSwitchEvent } from '@fanout/contracts';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 
@@ -36,6 +37,15 @@ export interface SessionRow extends SessionFacts {
   peakBitrateKbps: number | null;
 }
 
+export interface InputSwitchRow {
+  at: Date;
+  onAir: string;
+  previous: string;
+  reason: string;
+  gapMs: number | null;
+  wallGapMs: number | null;
+}
+
 export interface TimelineRow {
   at: Date;
   destinationId: string;
@@ -62,6 +72,15 @@ export class HistoryRepository {
   /** Only a session still open is closed (a second close changes nothing). */
   async closeSession(id: string, summary: SessionSummary): Promise<void> {
     await this.prisma.client.ingestSession.updateMany({ where: { id, endedAt: null }, data: summary });
+  }
+
+  async addInputSwitch(streamId: string, event: InputSwitchEvent): Promise<void> {
+    await this.prisma.client.inputSwitch.create({ data: { streamId, at: new Date(event.at), onAir: event.onAir, previous: event.previous, reason: event.reason, gapMs: event.gapMs, wallGapMs: event.wallGapMs }, select: { id: true } });
+  }
+
+  /** A stream's input switches in [from, to], oldest first, bounded. */
+  inputSwitches(streamId: string, from: Date, to: Date, max = 10_000): Promise<InputSwitchRow[]> {
+    return this.prisma.client.inputSwitch.findMany({ where: { streamId, at: { gte: from, lte: to } }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: max, select: { at: true, onAir: true, previous: true, reason: true, gapMs: true, wallGapMs: true } });
   }
 
   async addDestinationEvent(event: DestinationEventInput): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { type IngestSession, destinationStateSchema } from '@fanout/contracts';
+import { type IngestSession, destinationStateSchema, inputSwitchEventSchema } from '@fanout/contracts';
 import type { User } from '../auth/auth.types';
 import { Clock } from '../common/clock';
-import { HistoryRepository, type SessionRow, type TimelineRow } from './history.repository';
+import { HistoryRepository, type InputSwitchRow, type SessionRow, type TimelineRow } from './history.repository';
 import { StreamAccess } from '../streams/stream-access';
 import { type FailureDetail, failureDetailFor, shownFailure } from './status-mapper';
 
@@ -21,15 +21,16 @@ export class HistoryService {
     if (rows.length === 0) return [];
     const now = this.clock.now();
     const from = rows[rows.length - 1]!.startedAt;
-    const events = await this.history.timeline(streamId, from, now);
+    const [events, switches] = await Promise.all([this.history.timeline(streamId, from, now), this.history.inputSwitches(streamId, from, now)]);
     // Newest first: a session's destination events run until the next one started (its grace
     // window and the destinations' release come after its end, which is when the publisher left).
-    return rows.map((row, i) => toSession(row, events, now, failureDetailFor(user), rows[i - 1]?.startedAt));
+    return rows.map((row, i) => toSession(row, events, now, failureDetailFor(user), rows[i - 1]?.startedAt, switches));
   }
 }
 
 /** One session in the contract's shape; `events` are the stream's, oldest first, up to `until` (the next session's start). */
-export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, detail: FailureDetail = 'full', until?: Date): IngestSession {
+export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, detail: FailureDetail = 'full', until?: Date, switches: readonly InputSwitchRow[] = []): IngestSession {
+  const within = (at: Date) => at >= row.startedAt && (until === undefined ? at <= now : at < until);
   const end = row.endedAt ?? now;
   return {
     id: row.id,
@@ -44,13 +45,17 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
     peakBitrateKbps: row.peakBitrateKbps,
     avgFps: row.fps,
     timeline: events
-      .filter((e) => e.at >= row.startedAt && (until === undefined ? e.at <= now : e.at < until))
+      .filter((e) => within(e.at))
       .flatMap((e) => {
         const from = destinationStateSchema.safeParse(e.fromState);
         const to = destinationStateSchema.safeParse(e.toState);
         if (!from.success || !to.success) return []; // not a state we ever write
         return [{ at: e.at.toISOString(), destinationId: e.destinationId, destinationName: e.destination.name, from: from.data, to: to.data, ...timelineFailure(e, detail) }];
       }),
+    inputSwitches: switches.filter((e) => within(e.at)).flatMap((e) => {
+      const parsed = inputSwitchEventSchema.safeParse({ at: e.at.toISOString(), onAir: e.onAir, previous: e.previous, reason: e.reason, gapMs: e.gapMs, wallGapMs: e.wallGapMs });
+      return parsed.success ? [parsed.data] : []; // a reason a newer engine wrote: left out, not a 500
+    }),
   };
 }
 

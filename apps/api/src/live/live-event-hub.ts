@@ -1,11 +1,13 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { DestinationStateEvent, IngestEvent } from '@fanout/restream';
+import type { DestinationStateEvent, IngestEvent, InputSwitchEvent } from '@fanout/restream';
 import { EngineEvents } from '../ingest/engine-events';
 
 /** What one events-stream client hears about its stream. */
 export interface LiveSubscriber {
   state(change: DestinationStateEvent): void;
   ingest(event: IngestEvent): void;
+  /** What is on air changed (a failover, the slate, a failback). */
+  input(event: InputSwitchEvent): void;
   /** The stream's engine went away: nothing is publishing any more. */
   released(): void;
 }
@@ -36,6 +38,7 @@ export class LiveEventHub implements OnModuleDestroy {
         {
           destinationState: (e) => each((s) => s.state(e.change)),
           ingest: (e) => each((s) => s.ingest(e.event)),
+          input: (e) => each((s) => s.input(e.event)),
           released: () => each((s) => s.released()),
         },
         streamId,

@@ -7,7 +7,7 @@ import { LiveControl } from '../ingest/live-control';
 import { LiveEventHub } from './live-event-hub';
 import { LiveStatusService } from './live-status.service';
 import { openEventStream, sseComment, sseEvent, sseRetry, type SseReply, SSE_RETRY_MS } from './sse';
-import { type FailureDetail, failureDetailFor, ingestEventFromEngine, stateEventFromChange } from './status-mapper';
+import { type FailureDetail, failureDetailFor, ingestEventFromEngine, inputEventFromEngine, stateEventFromChange } from './status-mapper';
 import { StreamAccess } from '../streams/stream-access';
 
 /** Periods of the events stream; a provider so tests can shorten them. */
@@ -129,6 +129,10 @@ export class LiveEventsService implements OnModuleDestroy {
       state: (change) => write(sseEvent('state', stateEventFromChange(change, this.clock.now(), detail))),
       ingest: (event) => {
         write(sseEvent('ingest', ingestEventFromEngine(event, this.clock.now())));
+        sendStatus();
+      },
+      input: (event) => {
+        write(sseEvent('input', inputEventFromEngine(event)));
         sendStatus();
       },
       released: () => sendStatus(),

@@ -1,5 +1,5 @@
-import { IDLE_INGEST, type DestinationStateEvent as ContractStateEvent, type IngestEvent as ContractIngestEvent, type StreamStatus } from '@fanout/contracts';
-import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type StreamStats } from '@fanout/restream';
+import { IDLE_INGEST, type DestinationStateEvent as ContractStateEvent, type IngestEvent as ContractIngestEvent, type InputStatus, type InputSwitchEvent as ContractInputSwitchEvent, type StreamStatus } from '@fanout/contracts';
+import { boundedFailureText, type DestinationStateEvent, type IngestEvent, type InputStats, type InputSwitchEvent, type StreamStats } from '@fanout/restream';
 import type { User } from '../auth/auth.types';
 
 /**
@@ -56,6 +56,10 @@ export function statusFromStats(stats: StreamStats, detail: FailureDetail = 'ful
       video: ingest.video === null ? null : { codec: ingest.video.codec, width: ingest.video.width, height: ingest.video.height },
       audio: ingest.audio === null ? null : { codec: ingest.audio.codec, sampleRate: ingest.audio.sampleRate, channels: ingest.audio.channels },
     },
+    inputs:
+      !live || stats.inputs === undefined
+        ? null
+        : { onAir: stats.onAir ?? 'none', pinned: stats.pinned ?? null, primary: inputStatus(stats.inputs.primary), backup: inputStatus(stats.inputs.backup), slateReady: stats.slateReady ?? false },
     destinations: stats.destinations.map((d) => ({
       id: d.id,
       name: d.name,
@@ -79,6 +83,7 @@ export function idleStatus(streamId: string, destinations: readonly ConfiguredDe
     streamId,
     at: at.toISOString(),
     ingest: { ...IDLE_INGEST },
+    inputs: null,
     destinations: destinations.map((d) => ({
       id: d.id,
       name: d.name,
@@ -122,4 +127,22 @@ export function ingestEventFromEngine(event: IngestEvent, at: Date): ContractIng
     audio: audio === null ? null : { codec: audio.codec, sampleRate: audio.sampleRate, channels: audio.channels },
     audioPresent: event.facts.audioPresent,
   };
+}
+
+function inputStatus(input: InputStats): InputStatus {
+  const { video, audio } = input.facts;
+  return {
+    state: input.state,
+    since: input.since,
+    lastMediaAgoMs: input.lastMediaAgoMs,
+    bitrateKbps: input.bitrateKbps,
+    fps: input.fps,
+    video: video === null ? null : { codec: video.codec, width: video.width, height: video.height },
+    audio: audio === null ? null : { codec: audio.codec, sampleRate: audio.sampleRate, channels: audio.channels },
+  };
+}
+
+/** An engine input switch as an `input` event (and a history row). */
+export function inputEventFromEngine(event: InputSwitchEvent): ContractInputSwitchEvent {
+  return { at: event.at, onAir: event.onAir, previous: event.previous, reason: event.reason, gapMs: event.gapMs === null ? null : Math.round(event.gapMs), wallGapMs: event.wallGapMs === null ? null : Math.round(event.wallGapMs) };
 }

@@ -1,15 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { Stream, StreamDetail, User } from '@fanout/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { inputControlSchema, type Stream, type StreamDetail, type StreamStatus, type User } from '@fanout/contracts';
+import { zodDto } from '../common/zod-dto';
+import { StreamInputsService } from './stream-inputs.service';
 import { CurrentUser } from '../auth/decorators';
 import { RequestHost } from '../common/request-host';
 import { CreateStreamDto, UpdateStreamDto } from './streams.dto';
 import { StreamsService } from './streams.service';
 import { UuidParam } from '../common/uuid-param';
 
+export class InputControlDto extends zodDto(inputControlSchema) {}
+
 /** Streams; a member's are theirs alone, owners and admins manage all. Foreign ids are 404. */
 @Controller('streams')
 export class StreamsController {
-  constructor(private readonly streams: StreamsService) {}
+  constructor(
+    private readonly streams: StreamsService,
+    private readonly inputs: StreamInputsService,
+  ) {}
 
   @Get()
   list(@CurrentUser() user: User, @RequestHost() host: string | undefined): Promise<Stream[]> {
@@ -45,5 +53,38 @@ export class StreamsController {
   @HttpCode(200)
   rotateKey(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @RequestHost() host: string | undefined): Promise<StreamDetail> {
     return this.streams.rotateKey(user, id, host);
+  }
+
+  /** 200 with the new backup key; a backup encoder live with the old one is disconnected. */
+  @Post(':id/rotate-backup-key')
+  @HttpCode(200)
+  rotateBackupKey(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @RequestHost() host: string | undefined): Promise<StreamDetail> {
+    return this.streams.rotateBackupKey(user, id, host);
+  }
+
+  /** Switch what is on air (primary, backup, slate) and/or pin the preferred encoder; 409 when not live or it cannot go on air. */
+  @Post(':id/input')
+  @HttpCode(200)
+  control(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Body() body: InputControlDto): Promise<NonNullable<StreamStatus['inputs']>> {
+    return this.inputs.control(user, id, body);
+  }
+
+  /** The stream's own slate image: the request body, image/png or image/jpeg, at most 5 MB. */
+  @Put(':id/slate-image')
+  @HttpCode(204)
+  async setSlateImage(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Body() body: unknown): Promise<void> {
+    await this.inputs.setImage(user, id, body);
+  }
+
+  @Delete(':id/slate-image')
+  @HttpCode(204)
+  async removeSlateImage(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string): Promise<void> {
+    await this.inputs.removeImage(user, id);
+  }
+
+  @Get(':id/slate-image')
+  async slateImage(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Res() reply: FastifyReply): Promise<void> {
+    const image = await this.inputs.image(user, id);
+    await reply.header('content-type', image.type).header('cache-control', 'private, no-cache').send(image.bytes);
   }
 }

@@ -9,6 +9,9 @@ export interface StreamRow {
   name: string;
   settings: unknown;
   record: boolean;
+  graceSeconds: number | null;
+  slate: boolean;
+  slateImage: string | null;
   createdAt: Date;
   updatedAt: Date;
   keyRotatedAt: Date | null;
@@ -16,14 +19,17 @@ export interface StreamRow {
   oldKeySeenAt: Date | null;
 }
 
-/** What a stream key's lookup hash matched: the current key, or the one replaced at `rotatedAt`. */
-export type KeyMatch = { kind: 'current'; streamId: string } | { kind: 'replaced'; streamId: string; rotatedAt: Date };
+/** Which encoder a key is for: the primary's, or the backup's. */
+export type KeyRole = 'primary' | 'backup';
+
+/** What a stream key's lookup hash matched: a current key, or one replaced at `rotatedAt`. */
+export type KeyMatch = { kind: 'current'; streamId: string; role: KeyRole } | { kind: 'replaced'; streamId: string; role: KeyRole; rotatedAt: Date };
 
 /** How long a replaced key is still recognised. */
 export const REPLACED_KEY_MEMORY_MS = 24 * 3600_000;
 
 // Explicit selects: key hashes never leave the database, keyCiphertext only through findWithKey.
-const STREAM = { id: true, ownerId: true, name: true, settings: true, record: true, createdAt: true, updatedAt: true, keyRotatedAt: true, oldKeyAddress: true, oldKeySeenAt: true } as const;
+const STREAM = { id: true, ownerId: true, name: true, settings: true, record: true, graceSeconds: true, slate: true, slateImage: true, createdAt: true, updatedAt: true, keyRotatedAt: true, oldKeyAddress: true, oldKeySeenAt: true } as const;
 
 @Injectable()
 export class StreamsRepository {
@@ -40,13 +46,17 @@ export class StreamsRepository {
    * last {@link REPLACED_KEY_MEMORY_MS}.
    */
   async matchKeyHash(keyHash: string, now: Date): Promise<KeyMatch | undefined> {
+    const recent = { gt: new Date(now.getTime() - REPLACED_KEY_MEMORY_MS) };
     const row = await this.prisma.client.stream.findFirst({
-      where: { OR: [{ keyHash }, { previousKeyHash: keyHash, keyRotatedAt: { gt: new Date(now.getTime() - REPLACED_KEY_MEMORY_MS) } }] },
-      select: { id: true, keyHash: true, keyRotatedAt: true },
+      where: { OR: [{ keyHash }, { backupKeyHash: keyHash }, { previousKeyHash: keyHash, keyRotatedAt: recent }, { previousBackupKeyHash: keyHash, backupKeyRotatedAt: recent }] },
+      select: { id: true, keyHash: true, backupKeyHash: true, previousKeyHash: true, previousBackupKeyHash: true, keyRotatedAt: true, backupKeyRotatedAt: true },
     });
     if (!row) return undefined;
-    if (row.keyHash === keyHash || row.keyRotatedAt === null) return { kind: 'current', streamId: row.id };
-    return { kind: 'replaced', streamId: row.id, rotatedAt: row.keyRotatedAt };
+    if (row.keyHash === keyHash) return { kind: 'current', streamId: row.id, role: 'primary' };
+    if (row.backupKeyHash === keyHash) return { kind: 'current', streamId: row.id, role: 'backup' };
+    if (row.previousKeyHash === keyHash && row.keyRotatedAt !== null) return { kind: 'replaced', streamId: row.id, role: 'primary', rotatedAt: row.keyRotatedAt };
+    if (row.previousBackupKeyHash === keyHash && row.backupKeyRotatedAt !== null) return { kind: 'replaced', streamId: row.id, role: 'backup', rotatedAt: row.backupKeyRotatedAt };
+    return undefined;
   }
 
   /** An encoder at `address` tried the replaced key: the stream page says so. */
@@ -58,16 +68,16 @@ export class StreamsRepository {
     return this.prisma.client.stream.findUnique({ where: { id }, select: STREAM });
   }
 
-  findWithKey(id: string): Promise<(StreamRow & { keyCiphertext: string }) | null> {
-    return this.prisma.client.stream.findUnique({ where: { id }, select: { ...STREAM, keyCiphertext: true } });
+  findWithKey(id: string): Promise<(StreamRow & { keyCiphertext: string; backupKeyCiphertext: string | null }) | null> {
+    return this.prisma.client.stream.findUnique({ where: { id }, select: { ...STREAM, keyCiphertext: true, backupKeyCiphertext: true } });
   }
 
-  create(data: { ownerId: string; name: string; keyHash: string; keyCiphertext: string; record?: boolean }): Promise<StreamRow> {
+  create(data: { ownerId: string; name: string; keyHash: string; keyCiphertext: string; backupKeyHash?: string; backupKeyCiphertext?: string; record?: boolean }): Promise<StreamRow> {
     return this.prisma.client.stream.create({ data, select: STREAM });
   }
 
   /** Null when the stream is gone. */
-  update(id: string, data: { name?: string; settings?: Prisma.InputJsonObject; record?: boolean }): Promise<StreamRow | null> {
+  update(id: string, data: { name?: string; settings?: Prisma.InputJsonObject; record?: boolean; graceSeconds?: number | null; slate?: boolean; slateImage?: string | null }): Promise<StreamRow | null> {
     return orNullIfMissing(this.prisma.client.stream.update({ where: { id }, data, select: STREAM }));
   }
 
@@ -85,6 +95,17 @@ export class StreamsRepository {
         select: STREAM,
       }),
     );
+  }
+
+  /**
+   * Replace the backup key (or give a stream made before backup keys its first): the old one is
+   * remembered as replaced, like the primary's. Null when the stream is gone.
+   */
+  async setBackupKey(id: string, backupKeyHash: string, backupKeyCiphertext: string, at: Date | null): Promise<StreamRow | null> {
+    const current = await this.prisma.client.stream.findUnique({ where: { id }, select: { backupKeyHash: true } });
+    if (!current) return null;
+    const rotation = at !== null && current.backupKeyHash !== null ? { previousBackupKeyHash: current.backupKeyHash, backupKeyRotatedAt: at } : {};
+    return orNullIfMissing(this.prisma.client.stream.update({ where: { id }, data: { backupKeyHash, backupKeyCiphertext, ...rotation }, select: STREAM }));
   }
 
   /** Deletes the stream and (cascade) its destinations; false when it was already gone. */

@@ -22,47 +22,70 @@ const ADMIN = user('admin', 'admin');
 const OWNER = user('owner', 'owner');
 const T0 = new Date('2026-11-21T12:00:00.000Z');
 
-function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST: undefined, RTMP_PORT: 1935 }) {
+type Stored = StreamRow & { keyHash: string; keyCiphertext: string; backupKeyHash: string | null; backupKeyCiphertext: string | null };
+
+/** A stored row as the repository answers it: no key material. */
+function view(row: Stored): StreamRow {
+  const { keyHash: _h, keyCiphertext: _c, backupKeyHash: _bh, backupKeyCiphertext: _bc, ...rest } = row;
+  return { ...rest };
+}
+
+function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT' | 'INGEST_GRACE_S'> = { PUBLIC_HOST: undefined, RTMP_PORT: 1935, INGEST_GRACE_S: 10 }) {
   const secrets = new Secrets(randomBytes(32));
-  const rows = new Map<string, StreamRow & { keyHash: string; keyCiphertext: string }>();
-  const live: Array<['end' | 'drop' | 'record' | 'recordings deleted', string, string]> = [];
+  const rows = new Map<string, Stored>();
+  const live: Array<['end' | 'drop' | 'record' | 'recordings deleted' | 'settings', string, string]> = [];
   const instanceSettings = { recordNewStreams: false };
   const audits: unknown[][] = [];
   const keys: string[] = [];
   const repository = strictFake<StreamsRepository>('StreamsRepository', {
     async list(ownerId) {
-      return [...rows.values()].filter((r) => ownerId === undefined || r.ownerId === ownerId).map(({ keyHash: _h, keyCiphertext: _c, ...row }) => row);
+      return [...rows.values()].filter((r) => ownerId === undefined || r.ownerId === ownerId).map(view);
     },
     async find(id) {
       const row = rows.get(id);
-      if (!row) return null;
-      const { keyHash: _h, keyCiphertext: _c, ...rest } = row;
-      return rest;
+      return row ? view(row) : null;
     },
     async findWithKey(id) {
       const row = rows.get(id);
-      if (!row) return null;
-      const { keyHash: _h, ...rest } = row;
-      return rest;
+      return row ? { ...view(row), keyCiphertext: row.keyCiphertext, backupKeyCiphertext: row.backupKeyCiphertext } : null;
     },
     async create(data) {
-      const row = { id: randomUUID(), ...data, record: data.record ?? false, settings: {}, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
+      const row: Stored = {
+        id: randomUUID(),
+        ...data,
+        backupKeyHash: data.backupKeyHash ?? null,
+        backupKeyCiphertext: data.backupKeyCiphertext ?? null,
+        record: data.record ?? false,
+        graceSeconds: null,
+        slate: true,
+        slateImage: null,
+        settings: {},
+        createdAt: T0,
+        updatedAt: T0,
+        keyRotatedAt: null,
+        oldKeyAddress: null,
+        oldKeySeenAt: null,
+      };
       rows.set(row.id, row);
-      return { id: row.id, ownerId: row.ownerId, name: row.name, settings: row.settings, record: row.record, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
+      return view(row);
     },
     async update(id, data) {
       const row = rows.get(id);
       if (!row) return null;
-      if (data.name !== undefined) row.name = data.name;
-      if (data.settings !== undefined) row.settings = data.settings;
-      if (data.record !== undefined) row.record = data.record;
-      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, record: row.record, createdAt: T0, updatedAt: T0, keyRotatedAt: null, oldKeyAddress: null, oldKeySeenAt: null };
+      for (const [field, value] of Object.entries(data)) if (value !== undefined) Object.assign(row, { [field]: value });
+      return view(row);
     },
     async setKey(id, keyHash, keyCiphertext, at) {
       const row = rows.get(id);
       if (!row) return null;
       Object.assign(row, { keyHash, keyCiphertext, keyRotatedAt: at });
-      return { id, ownerId: row.ownerId, name: row.name, settings: row.settings, record: row.record, createdAt: T0, updatedAt: T0, keyRotatedAt: at, oldKeyAddress: null, oldKeySeenAt: null };
+      return view(row);
+    },
+    async setBackupKey(id, backupKeyHash, backupKeyCiphertext) {
+      const row = rows.get(id);
+      if (!row) return null;
+      Object.assign(row, { backupKeyHash, backupKeyCiphertext });
+      return view(row);
     },
     async delete(id) {
       return rows.delete(id);
@@ -72,8 +95,11 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'> = { PUBLIC_HOST
     async endStream(streamId, reason) {
       live.push(['end', streamId, reason]);
     },
-    dropPublisher(streamId, reason) {
-      live.push(['drop', streamId, reason]);
+    dropPublisher(streamId, reason, role = 'primary') {
+      live.push(['drop', streamId, `${role}: ${reason}`]);
+    },
+    async refreshStreamSettings(streamId) {
+      live.push(['settings', streamId, '']);
     },
   });
   const audit = strictFake<AuditService>('AuditService', {
@@ -118,7 +144,12 @@ describe('StreamsService', () => {
       ingestUrl: 'rtmp://fanout.example:1935/live',
       settings: {},
       record: false,
+      graceSeconds: null,
+      effectiveGraceSeconds: 10,
+      slate: true,
+      slateImage: false,
       streamKey: keys[0],
+      backupStreamKey: keys[1],
       createdAt: T0.toISOString(),
       updatedAt: T0.toISOString(),
       oldKeyInUse: null,
@@ -140,7 +171,7 @@ describe('StreamsService', () => {
   it('writes the ingest URL from PUBLIC_HOST, else the request host without its port', () => {
     expect(setup().service.ingestUrl('[::1]:3000')).toBe('rtmp://[::1]:1935/live');
     expect(setup().service.ingestUrl(undefined)).toBe('rtmp://localhost:1935/live');
-    expect(setup({ PUBLIC_HOST: 'live.example.com', RTMP_PORT: 1940 }).service.ingestUrl('10.0.0.5:3000')).toBe('rtmp://live.example.com:1940/live');
+    expect(setup({ PUBLIC_HOST: 'live.example.com', RTMP_PORT: 1940, INGEST_GRACE_S: 10 }).service.ingestUrl('10.0.0.5:3000')).toBe('rtmp://live.example.com:1940/live');
   });
 
   it('lists a member only their own streams, and every stream to owners and admins', async () => {
@@ -204,8 +235,8 @@ describe('StreamsService', () => {
     expect(secrets.decrypt(rows.get(a.id)!.keyCiphertext)).not.toBe(rotated.streamKey);
     expect(audits.slice(1).map((a) => a[1])).toEqual(['stream.rotate-key', 'stream.rotate-key']);
     expect(live).toEqual([
-      ['drop', a.id, 'stream key rotated'],
-      ['drop', a.id, 'stream key rotated'],
+      ['drop', a.id, 'primary: stream key rotated'],
+      ['drop', a.id, 'primary: stream key rotated'],
     ]);
   });
 
@@ -234,6 +265,31 @@ describe('StreamsService', () => {
       ['record', off.id, 'true'],
       ['record', on.id, 'false'],
     ]);
+  });
+
+  it('gives every stream a backup key, shown to its owner only, rotated alone, and applies slate changes to a live stream', async () => {
+    const { service, live, rows, secrets } = setup();
+    const a = await service.create(ALICE, { name: 'A' }, 'h');
+    expect(a.backupStreamKey).toMatch(STREAM_KEY);
+    expect(a.backupStreamKey).not.toBe(a.streamKey);
+    expect(rows.get(a.id)!.backupKeyHash).toBe(secrets.lookupHash(a.backupStreamKey!));
+    expect((await service.get(ADMIN, a.id, 'h')).backupStreamKey).toBeNull();
+    const rotated = await service.rotateBackupKey(ALICE, a.id, 'h');
+    expect(rotated.backupStreamKey).not.toBe(a.backupStreamKey);
+    expect(rotated.streamKey).toBe(a.streamKey);
+    expect(live).toContainEqual(['drop', a.id, 'backup: backup stream key rotated']);
+    const changed = await service.update(ALICE, a.id, { graceSeconds: 600, slate: false }, 'h');
+    expect(changed).toMatchObject({ graceSeconds: 600, effectiveGraceSeconds: 600, slate: false });
+    expect(live).toContainEqual(['settings', a.id, '']);
+  });
+
+  it('gives a stream made before backup keys its first one when its owner opens it', async () => {
+    const { service, rows } = setup();
+    const a = await service.create(ALICE, { name: 'Old' }, 'h');
+    Object.assign(rows.get(a.id)!, { backupKeyHash: null, backupKeyCiphertext: null });
+    const seen = await service.get(ALICE, a.id, 'h');
+    expect(seen.backupStreamKey).toMatch(STREAM_KEY);
+    expect((await service.get(ALICE, a.id, 'h')).backupStreamKey).toBe(seen.backupStreamKey);
   });
 
   it('logs only a fingerprint of the key', async () => {

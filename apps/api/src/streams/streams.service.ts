@@ -36,7 +36,7 @@ export class StreamsService {
     private readonly recordings: RecordingHost,
     private readonly instance: InstanceSettingsService,
     private readonly clock: Clock,
-    @Inject(CONFIG) private readonly config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT'>,
+    @Inject(CONFIG) private readonly config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT' | 'INGEST_GRACE_S'>,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'streams' });
@@ -51,16 +51,32 @@ export class StreamsService {
   async get(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
     const row = await this.streams.findWithKey(id);
     StreamAccess.ensure(user, row?.ownerId);
-    return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? this.secrets.decrypt(row.keyCiphertext) : null };
+    const mine = row.ownerId === user.id;
+    let backup = row.backupKeyCiphertext === null ? null : this.secrets.decrypt(row.backupKeyCiphertext);
+    if (backup === null) {
+      // A stream made before backup keys: it gets its first one now.
+      backup = this.keys.generate();
+      await this.streams.setBackupKey(id, this.secrets.lookupHash(backup), this.secrets.encrypt(backup), null);
+    }
+    return { ...this.toStream(row, host), streamKey: mine ? this.secrets.decrypt(row.keyCiphertext) : null, backupStreamKey: mine ? backup : null };
   }
 
   async create(user: User, input: CreateStreamDto, host: string | undefined): Promise<StreamDetail> {
     const key = this.keys.generate();
+    const backup = this.keys.generate();
     const { recordNewStreams } = await this.instance.get();
-    const row = await this.streams.create({ ownerId: user.id, name: input.name, keyHash: this.secrets.lookupHash(key), keyCiphertext: this.secrets.encrypt(key), record: recordNewStreams });
-    this.log.info({ streamId: row.id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream created');
+    const row = await this.streams.create({
+      ownerId: user.id,
+      name: input.name,
+      keyHash: this.secrets.lookupHash(key),
+      keyCiphertext: this.secrets.encrypt(key),
+      backupKeyHash: this.secrets.lookupHash(backup),
+      backupKeyCiphertext: this.secrets.encrypt(backup),
+      record: recordNewStreams,
+    });
+    this.log.info({ streamId: row.id, userId: user.id, key: Secrets.fingerprint(key), backupKey: Secrets.fingerprint(backup) }, 'stream created');
     await this.audit.record(user, 'stream.create', { type: 'stream', id: row.id }, { name: row.name });
-    return { ...this.toStream(row, host), streamKey: key };
+    return { ...this.toStream(row, host), streamKey: key, backupStreamKey: backup };
   }
 
   /** Name, settings and "Record broadcasts" (applied to a live stream at once); an empty change answers the stream as it is. */
@@ -68,9 +84,10 @@ export class StreamsService {
     const current = await this.accessible(user, id);
     const changed = (Object.keys(input) as (keyof UpdateStreamDto)[]).filter((field) => input[field] !== undefined);
     if (changed.length === 0) return this.toStream(current, host);
-    const row = await this.streams.update(id, { name: input.name, settings: input.settings, record: input.record });
+    const row = await this.streams.update(id, { name: input.name, settings: input.settings, record: input.record, graceSeconds: input.graceSeconds, slate: input.slate });
     if (!row) throw notFound();
     if (input.record !== undefined && input.record !== current.record) await this.recordings.setRecording(id, input.record);
+    if (input.slate !== undefined && input.slate !== current.slate) await this.live.refreshStreamSettings(id);
     await this.audit.record(user, 'stream.update', { type: 'stream', id }, { name: row.name, changed });
     return this.toStream(row, host);
   }
@@ -102,7 +119,19 @@ export class StreamsService {
     this.log.info({ streamId: id, userId: user.id, key: Secrets.fingerprint(key) }, 'stream key rotated');
     this.live.dropPublisher(id, 'stream key rotated');
     await this.audit.record(user, 'stream.rotate-key', { type: 'stream', id }, { name: row.name });
-    return { ...this.toStream(row, host), streamKey: row.ownerId === user.id ? key : null };
+    return { ...(await this.get(user, id, host)), streamKey: row.ownerId === user.id ? key : null };
+  }
+
+  /** A new backup key, like {@link rotateKey}: a backup encoder live with the old one is disconnected. */
+  async rotateBackupKey(user: User, id: string, host: string | undefined): Promise<StreamDetail> {
+    await this.accessible(user, id);
+    const key = this.keys.generate();
+    const row = await this.streams.setBackupKey(id, this.secrets.lookupHash(key), this.secrets.encrypt(key), this.clock.now());
+    if (!row) throw notFound();
+    this.log.info({ streamId: id, userId: user.id, key: Secrets.fingerprint(key) }, 'backup stream key rotated');
+    this.live.dropPublisher(id, 'backup stream key rotated', 'backup');
+    await this.audit.record(user, 'stream.rotate-backup-key', { type: 'stream', id }, { name: row.name });
+    return await this.get(user, id, host);
   }
 
   /** `rtmp://<PUBLIC_HOST, else the host the dashboard was opened with>:<RTMP_PORT>/live` */
@@ -122,6 +151,10 @@ export class StreamsService {
       ingestUrl: this.ingestUrl(host),
       settings: (row.settings ?? {}) as Record<string, unknown>,
       record: row.record,
+      graceSeconds: row.graceSeconds,
+      effectiveGraceSeconds: row.graceSeconds ?? this.config.INGEST_GRACE_S,
+      slate: row.slate,
+      slateImage: row.slateImage !== null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       oldKeyInUse: oldKeyInUse(row, this.clock.now()),

@@ -24,6 +24,7 @@ const session: IngestSession = {
   avgBitrateKbps: 5980.4,
   peakBitrateKbps: 7000,
   avgFps: 29.97,
+  inputSwitches: [],
   timeline: [
     { at: '2026-11-21T20:00:01Z', destinationId: 'd1', destinationName: 'YouTube', from: 'connecting', to: 'live', reason: null, message: null },
     { at: '2026-11-21T20:30:00Z', destinationId: 'd1', destinationName: 'YouTube', from: 'live', to: 'reconnecting', reason: 'stalled', message: 'no ack' },
