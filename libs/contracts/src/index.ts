@@ -16,3 +16,4 @@ export * from './metrics';
 export * from './history';
 export * from './ingest-url';
 export * from './codecs';
+export * from './live-overview';

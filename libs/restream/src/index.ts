@@ -19,6 +19,7 @@ export * from './sink-set';
 export * from './sources/ingest-source';
 export * from './sources/rtmp-source';
 export * from './outputs/rtmp-destination';
+export * from './outputs/rtmp-probe';
 export * from './outputs/flv-sink';
 export * from './publisher-binding';
 export * from './ingest-path';

@@ -30,12 +30,12 @@ export class HistoryService {
 
 /** One session in the contract's shape; `events` are the stream's, oldest first, up to `until` (the next session's start). */
 export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, detail: FailureDetail = 'full', until?: Date): IngestSession {
-  const end = row.endedAt ?? now;
   return {
     id: row.id,
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt?.toISOString() ?? null,
-    durationS: Math.max(0, Math.round((end.getTime() - row.startedAt.getTime()) / 100) / 10),
+    durationS: onAirS(row, now),
+    graceS: Math.round(row.graceMs / 100) / 10,
     endReason: row.endReason,
     live: row.endedAt === null,
     video: row.videoCodec === null ? null : { codec: row.videoCodec, width: row.width, height: row.height },
@@ -52,6 +52,12 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
         return [{ at: e.at.toISOString(), destinationId: e.destinationId, destinationName: e.destination.name, from: from.data, to: to.data, ...timelineFailure(e, detail) }];
       }),
   };
+}
+
+/** Seconds on air: start to end (or now), without the grace windows the publisher came back from. */
+export function onAirS(row: Pick<SessionRow, 'startedAt' | 'endedAt' | 'graceMs'>, now: Date): number {
+  const end = row.endedAt ?? now;
+  return Math.max(0, Math.round((end.getTime() - row.startedAt.getTime() - row.graceMs) / 100) / 10);
 }
 
 /** A stored reason and message as the viewer may see them (members: coarse; everyone: bounded text). */
