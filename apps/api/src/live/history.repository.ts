@@ -100,10 +100,10 @@ export class HistoryRepository {
     });
   }
 
-  /** The most recent ended session of any of `streamIds` (all streams when undefined), with its stream's name. */
-  lastEnded(streamIds: readonly string[] | undefined): Promise<(SessionRow & { streamId: string; stream: { name: string } }) | null> {
+  /** The most recent ended session of one user's streams (every stream's when undefined), with its stream's name. */
+  lastEnded(ownerId: string | undefined): Promise<(SessionRow & { streamId: string; stream: { name: string } }) | null> {
     return this.prisma.client.ingestSession.findFirst({
-      where: { endedAt: { not: null }, ...(streamIds !== undefined ? { streamId: { in: [...streamIds] } } : {}) },
+      where: { endedAt: { not: null }, ...(ownerId !== undefined ? { stream: { ownerId } } : {}) },
       orderBy: [{ endedAt: 'desc' }, { id: 'desc' }],
       select: { ...SESSION, streamId: true, stream: { select: { name: true } } },
     });
