@@ -117,7 +117,7 @@ export function TimeChart({
   });
 
   return (
-    <figure className="min-w-0" data-testid={testId}>
+    <figure className="min-w-0" data-testid={testId} data-points={t.length}>
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
       {failed ? <p className="text-sm text-zinc-600 dark:text-zinc-400">The chart could not be drawn.</p> : null}
       <div ref={container} role="img" aria-label={`${title} chart`} className="uplot-host w-full overflow-hidden" style={{ minHeight: height }} />

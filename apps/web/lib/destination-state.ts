@@ -53,3 +53,9 @@ export const FAILURE_HINT: Record<FailureReason, string> = {
   protocol: 'That server does not answer RTMP as expected. Check the server URL.',
   unreachable: 'Check the server URL and the stream key, then try again.',
 };
+
+/** A stored reason (a failure reason, or another code such as `wrong-password`) in words. */
+export function reasonWords(reason: string): string {
+  if (reason in FAILURE_REASON_TEXT) return FAILURE_REASON_TEXT[reason as FailureReason];
+  return reason.replace(/-/g, ' ');
+}

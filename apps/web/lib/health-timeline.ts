@@ -116,10 +116,11 @@ function segmentsFromEvents(entries: readonly DestinationTimelineEntry[], from: 
  * the model of the destination health timeline, for the live window and for a past session.
  * States come from the samples (one per second live; the last of each bucket for old ranges)
  * or, when `events` are given for a destination, from its exact transitions. A live
- * destination in a grace window is `holding`.
+ * destination in a grace window is `holding`. `stepS` is the samples' resolution (1 s live);
+ * without it, the smallest spacing of the samples.
  */
-export function healthTimeline(series: Series, options: { from?: number; to?: number; events?: readonly DestinationTimelineEntry[] } = {}): HealthTimelineModel {
-  const step = sampleStep(series.t);
+export function healthTimeline(series: Series, options: { from?: number; to?: number; events?: readonly DestinationTimelineEntry[]; stepS?: number } = {}): HealthTimelineModel {
+  const step = options.stepS ?? sampleStep(series.t);
   const from = options.from ?? series.t[0] ?? 0;
   const to = options.to ?? (series.t.length ? series.t.at(-1)! + step : from);
   const grace = graceIntervals(series, step).map((g) => ({ from: Math.max(from, g.from), to: Math.min(to, g.to) })).filter((g) => g.to > g.from);

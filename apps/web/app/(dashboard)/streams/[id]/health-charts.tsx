@@ -56,7 +56,7 @@ export function HealthCharts({ series, idPrefix = 'live', mode }: { series: Seri
   const last = series.t.at(-1);
   const timeline =
     mode.kind === 'live'
-      ? healthTimeline(series, last === undefined ? {} : { from: Math.max(series.t[0]!, last + 1 - mode.windowS), to: last + 1 })
+      ? healthTimeline(series, last === undefined ? { stepS: 1 } : { from: Math.max(series.t[0]!, last + 1 - mode.windowS), to: last + 1, stepS: 1 })
       : healthTimeline(series, {
           from: Date.parse(mode.session.startedAt) / 1000,
           to: Date.parse(mode.session.endedAt ?? new Date().toISOString()) / 1000,
