@@ -71,7 +71,7 @@ export function TestConnectionButton({ destination }: { destination: Destination
   return (
     <>
       <button type="button" className={secondaryButton} onClick={() => setOpen(true)} aria-label={`Test connection to ${destination.name}`}>
-        Test
+        Test connection
       </button>
       {open ? (
         <Dialog

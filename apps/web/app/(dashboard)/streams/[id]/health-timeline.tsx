@@ -21,6 +21,7 @@ const LEGEND: { state: TimelineState; words: string }[] = [
   { state: 'failed', words: 'failed (gave up)' },
   { state: 'holding', words: 'holding (publisher lost)' },
   { state: 'disabled', words: 'switched off' },
+  { state: 'idle', words: 'idle (waiting for the stream)' },
 ];
 
 const STATE_WORDS: Record<TimelineState, string> = {
