@@ -1,6 +1,9 @@
 import { auditActionSchema, type AuditAction, type AuditEntry } from '@fanout/contracts';
 import { reasonWords } from './destination-state';
 
+/** Entries per page of the audit page. */
+export const AUDIT_PAGE_SIZE = 50;
+
 /** Each audit action as the log reads it. */
 export const AUDIT_ACTION_TEXT: Record<AuditAction, string> = {
   'stream.create': 'Created stream',
@@ -49,6 +52,7 @@ export function entryDetails(entry: Pick<AuditEntry, 'action' | 'metadata'>): { 
     else if (key === 'others') details.push('every other session');
     else if (key === 'count') details.push(`${list(value)} signed out`);
     else if (key === 'current') details.push(value === true ? 'this session' : 'another session');
+    else if (key === 'state') details.push(`was ${list(value)}`);
     else details.push(`${key}: ${list(value)}`);
   }
   return { target, details };

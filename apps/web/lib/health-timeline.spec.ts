@@ -89,6 +89,18 @@ describe('healthTimeline', () => {
     expect(model.rows[1]!.segments).toEqual([{ from: T0, to: T0 + 60, state: 'live' }]);
   });
 
+  it('leaves gaps where samples are missing for longer than a moment', () => {
+    let series = appendStatus(emptySeries, liveStatus(at(0)));
+    series = appendStatus(series, liveStatus(at(2))); // one second skipped: joined
+    series = appendStatus(series, liveStatus(at(3)));
+    series = appendStatus(series, liveStatus(at(5))); // a second skipped again: joined
+    series = appendStatus(series, liveStatus(at(9))); // three: a gap
+    expect(healthTimeline(series, { stepS: 1 }).rows[0]!.segments.map((s) => [s.from - T0, s.to - T0])).toEqual([
+      [0, 6],
+      [9, 10],
+    ]);
+  });
+
   it('leaves gaps where there are no samples', () => {
     let series = appendStatus(emptySeries, liveStatus(at(0)));
     series = appendStatus(series, liveStatus(at(5)));

@@ -144,7 +144,8 @@ export function healthTimeline(series: Series, options: { from?: number; to?: nu
       series.t.forEach((t, i) => {
         const state = d.state[i];
         if (state === null || state === undefined) return;
-        const end = Math.min(to, series.t[i + 1] !== undefined && series.t[i + 1]! - t <= step * 1.5 ? series.t[i + 1]! : t + step);
+        // A sample or two missing (snapshots a little over a second apart) is not a hole; a longer run is.
+        const end = Math.min(to, series.t[i + 1] !== undefined && series.t[i + 1]! - t <= step * 2.5 ? series.t[i + 1]! : t + step);
         push(segments, Math.max(from, t), end, state);
       });
     }

@@ -5,9 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { alertBox, card, secondaryButton, selectBase, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
 import { apiPaths } from '@/lib/api-paths';
-import { AUDIT_ACTION_TEXT, actionText, entryDetails } from '@/lib/audit-text';
-
-export const AUDIT_PAGE_SIZE = 50;
+import { AUDIT_ACTION_TEXT, AUDIT_PAGE_SIZE, actionText, entryDetails } from '@/lib/audit-text';
 
 export interface AuditFilter {
   actorId?: string;

@@ -7,7 +7,8 @@ import { ApiRequestError } from '@/lib/api';
 import { apiPaths } from '@/lib/api-paths';
 import { requireUser } from '@/lib/require-session';
 import { serverApi } from '@/lib/server-api';
-import { AUDIT_PAGE_SIZE, AuditClient, type AuditFilter } from './audit-client';
+import { AUDIT_PAGE_SIZE } from '@/lib/audit-text';
+import { AuditClient, type AuditFilter } from './audit-client';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
