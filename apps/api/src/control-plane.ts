@@ -1,5 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
+import { DestinationActionsService } from './destinations/destination-actions.service';
+import { DestinationTestLimiter } from './destinations/destination-test-limiter';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsRepository } from './destinations/destinations.repository';
 import { DestinationsService } from './destinations/destinations.service';
@@ -34,6 +36,8 @@ export const CONTROL_PLANE_PROVIDERS: Provider[] = [
   StreamInputsService,
   DestinationsRepository,
   DestinationsService,
+  DestinationTestLimiter,
+  DestinationActionsService,
   UserAdminRepository,
   UsersService,
   ...LIVE_PROVIDERS,

@@ -4,6 +4,7 @@ import { type Actor, setUpTeam, signIn } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
 import { PrismaService } from '../src/database/prisma.service';
 import { type Exchange, recordingClient } from './support/http';
+import { freePort } from './support/ports';
 
 /**
  * Who may call what. "member" owns the resources under test; "stranger" is another member.
@@ -19,6 +20,8 @@ const WHO: Who[] = ['owner', 'admin', 'member', 'stranger', 'anonymous'];
 interface Fixture {
   streamId: string;
   destinationId: string;
+  /** A destination on a loopback port nothing listens on: a connection test fails fast, offline. */
+  localDestinationId: string;
   userId: string;
   tokenId: string;
   /** A token of "member" (for the staff routes), and one of member's sessions. */
@@ -66,6 +69,10 @@ const ROUTES: Route[] = [
   },
   { method: 'PATCH', path: '/api/destinations/:destinationId', needs: ['destinationId'], body: () => ({ enabled: false }), expected: ownStream(200) },
   { method: 'DELETE', path: '/api/destinations/:destinationId', needs: ['destinationId'], expected: ownStream(204) },
+  // The stream is idle: nothing to retry (409), but only for those who may see it.
+  { method: 'POST', path: '/api/destinations/:destinationId/retry', needs: ['destinationId'], expected: ownStream(409) },
+  { method: 'POST', path: '/api/destinations/:localDestinationId/test', needs: ['localDestinationId'], expected: ownStream(200) },
+  { method: 'GET', path: '/api/live', expected: everyone(200) },
   { method: 'GET', path: '/api/streams/:streamId/status', needs: ['streamId'], expected: ownStream(200) },
   { method: 'GET', path: '/api/streams/:streamId/events', needs: ['streamId'], stream: true, expected: ownStream(200) },
   { method: 'GET', path: '/api/streams/:streamId/sessions', needs: ['streamId'], expected: ownStream(200) },
@@ -93,6 +100,7 @@ const ROUTES: Route[] = [
   { method: 'DELETE', path: '/api/users/:memberId/tokens/:memberTokenId', needs: ['memberId', 'memberTokenId'], expected: staffOnly(204) },
   { method: 'GET', path: '/api/auth/sessions', expected: everyone(200) },
   { method: 'DELETE', path: '/api/auth/sessions/:sessionId', needs: ['sessionId'], expected: personal(204) },
+  { method: 'DELETE', path: '/api/auth/sessions', expected: everyone(200) },
   // Each caller changes its own password to the one it already has, so later rows still sign in.
   { method: 'POST', path: '/api/auth/password', body: undefined, samePassword: true, expected: everyone(204) },
 ];
@@ -105,7 +113,7 @@ describe('authorization matrix', () => {
   /** Fresh resources owned by "member" (and a fresh account for the user routes). */
   async function fixture(needs: (keyof Fixture)[]): Promise<Partial<Fixture>> {
     const made: Partial<Fixture> = {};
-    if (needs.includes('streamId') || needs.includes('destinationId') || needs.includes('recordingId')) {
+    if (needs.includes('streamId') || needs.includes('destinationId') || needs.includes('recordingId') || needs.includes('localDestinationId')) {
       made.streamId = streamDetailSchema.parse((await team.member.call('POST', '/api/streams', { name: `Fixture ${next()}` })).body).id;
     }
     if (needs.includes('destinationId')) {
@@ -115,6 +123,11 @@ describe('authorization matrix', () => {
     if (needs.includes('recordingId')) {
       const row = await api.app.get(PrismaService).client.recording.create({ data: { streamId: made.streamId!, file: `${made.streamId}/matrix-${next()}.mp4`, state: 'failed', startedAt: new Date(), failureReason: 'not-writable' } });
       made.recordingId = row.id;
+    }
+    if (needs.includes('localDestinationId')) {
+      const url = `rtmp://127.0.0.1:${await freePort()}/live`;
+      const res = await team.member.call('POST', `/api/streams/${made.streamId}/destinations`, { name: 'Local', platform: 'custom', url, streamKey: `local-matrix-${next()}-abcdef` });
+      made.localDestinationId = destinationSchema.parse(res.body).id;
     }
     if (needs.includes('userId')) {
       made.userId = userSchema.parse((await team.owner.call('POST', '/api/users', { email: `target${next()}@example.com`, password: 'target password 1', role: 'member' })).body).id;
@@ -147,7 +160,8 @@ describe('authorization matrix', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // Members' destinations may use loopback here, so a connection test has a local target (a closed port).
+    api = await startTestApi({ ALLOW_PRIVATE_DESTINATIONS: 'true' });
     client = recordingClient(api.url);
     team = await setUpTeam(client, { admin: 'admin', member: 'member', stranger: 'member' });
   });
@@ -162,8 +176,8 @@ describe('authorization matrix', () => {
       .map((line) => JSON.parse(line) as { context?: string; msg?: string })
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
-      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|recordings|settings|auth\/(sessions|password))/.test(r));
-    expect(mapped).toHaveLength(35);
+      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|recordings|settings|live|auth\/(sessions|password))/.test(r));
+    expect(mapped).toHaveLength(39);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 
@@ -189,6 +203,6 @@ describe('authorization matrix', () => {
 
   it('leaves no destination key in any answer or log line', () => {
     const text = [...client.exchanges.map((e) => e.text), ...api.logs].join('\n');
-    expect(text).not.toMatch(/yt-matrix-|live_matrix_/);
+    expect(text).not.toMatch(/yt-matrix-|live_matrix_|local-matrix-/);
   });
 });

@@ -76,7 +76,7 @@ describe('live status, events, history and metrics', () => {
     expect(status).toEqual({
       streamId: stream.id,
       at: expect.any(String),
-      ingest: { state: 'idle', reconnectGrace: false, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null, audioPresent: false, video: null, audio: null },
+      ingest: { state: 'idle', reconnectGrace: false, graceEndsAt: null, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null, audioPresent: false, video: null, audio: null },
       destinations: [
         { id: sinkDestinationId, name: 'Sink', state: 'idle', bitrateKbps: 0, bytesSent: 0, queueBytes: 0, droppedFrames: 0, reconnects: 0, lastError: null, nextRetryAt: null, liveSince: null, warnings: [] },
         { id: offDestinationId, name: 'Off', state: 'disabled', bitrateKbps: 0, bytesSent: 0, queueBytes: 0, droppedFrames: 0, reconnects: 0, lastError: null, nextRetryAt: null, liveSince: null, warnings: [] },

@@ -2,6 +2,7 @@ import type { User } from '@fanout/contracts';
 import Link from 'next/link';
 import { NavLink } from './nav-link';
 import { SignOutButton } from './sign-out-button';
+import { StreamsNavBadge } from './streams-nav-badge';
 
 /** The shell's top bar. Navigation and sign-out only appear once someone is signed in. */
 export function AppHeader({ user }: { user: User | null }) {
@@ -18,7 +19,10 @@ export function AppHeader({ user }: { user: User | null }) {
         {user ? (
           <>
             <nav aria-label="Main" className="order-last flex w-full gap-1 sm:order-none sm:w-auto">
-              <NavLink href="/streams">Streams</NavLink>
+              <NavLink href="/streams">
+                Streams
+                <StreamsNavBadge />
+              </NavLink>
               <NavLink href="/settings">Settings</NavLink>
             </nav>
             <div className="ml-auto flex items-center gap-3">

@@ -1,29 +1,31 @@
 'use client';
 
-import type { DestinationState, FailureReason } from '@fanout/contracts';
-import { STATE_LABEL, describeFailure, secondsUntil } from '@/lib/destination-state';
+import type { FailureReason } from '@fanout/contracts';
+import { type DisplayState, STATE_LABEL, describeFailure, secondsUntil } from '@/lib/destination-state';
 import { useNow } from '@/lib/use-now';
 
-const TONE: Record<DestinationState, string> = {
+const TONE: Record<DisplayState, string> = {
   live: 'bg-emerald-100 text-emerald-900 ring-emerald-600/30 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-400/30',
   connecting: 'bg-sky-100 text-sky-900 ring-sky-600/30 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-400/30',
   reconnecting: 'bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-400/30',
   failed: 'bg-red-100 text-red-900 ring-red-600/30 dark:bg-red-950 dark:text-red-200 dark:ring-red-400/30',
   disabled: 'bg-zinc-100 text-zinc-700 ring-zinc-500/30 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-400/30',
   idle: 'bg-zinc-100 text-zinc-700 ring-zinc-500/30 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-400/30',
+  holding: 'bg-violet-100 text-violet-900 ring-violet-600/30 dark:bg-violet-950 dark:text-violet-200 dark:ring-violet-400/30',
 };
 
-const DOT: Record<DestinationState, string> = {
+const DOT: Record<DisplayState, string> = {
   live: 'bg-emerald-500',
   connecting: 'bg-sky-500 animate-pulse',
   reconnecting: 'bg-amber-500 animate-pulse',
   failed: 'bg-red-600',
   disabled: 'bg-zinc-400',
   idle: 'bg-zinc-400',
+  holding: 'bg-violet-500 animate-pulse',
 };
 
 /** The words of a badge; pure so the list, the badge and the tests say the same thing. */
-export function stateText(state: DestinationState, opts: { reason?: FailureReason | null; nextRetryAt?: string | null; now: number }): { label: string; detail: string | null } {
+export function stateText(state: DisplayState, opts: { reason?: FailureReason | null; nextRetryAt?: string | null; now: number }): { label: string; detail: string | null } {
   const reason = describeFailure(opts.reason);
   if (state === 'reconnecting') {
     const left = secondsUntil(opts.nextRetryAt, opts.now);
@@ -31,6 +33,7 @@ export function stateText(state: DestinationState, opts: { reason?: FailureReaso
     return { label, detail: reason };
   }
   if (state === 'failed') return { label: 'Failed', detail: reason ?? 'Unknown error' };
+  if (state === 'holding') return { label: 'Holding', detail: 'Connected, waiting for the publisher' };
   return { label: STATE_LABEL[state], detail: null };
 }
 
@@ -43,7 +46,7 @@ export function StateBadge({
   reason,
   nextRetryAt,
 }: {
-  state: DestinationState;
+  state: DisplayState;
   reason?: FailureReason | null;
   nextRetryAt?: string | null;
 }) {

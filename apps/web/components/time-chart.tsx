@@ -15,6 +15,20 @@ export interface ChartLine {
 
 export const CHART_COLORS = ['#0284c7', '#16a34a', '#9333ea', '#ea580c', '#db2777', '#0d9488', '#ca8a04', '#4f46e5'];
 
+const clockSeconds = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+const clockMinutes = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/**
+ * One short label per tick, on one line: seconds for a live window, minutes for hours, the day
+ * once a range spans days. (uPlot's default adds a second row with the date at each new minute,
+ * which is where neighbouring labels ran into each other.)
+ */
+export function timeTickLabels(splits: readonly number[], spanS: number): string[] {
+  const format = spanS <= 15 * 60 ? clockSeconds : spanS <= 24 * 3600 ? clockMinutes : dayAndTime;
+  return splits.map((t) => format.format(new Date(t * 1000)));
+}
+
 function cssColor(dark: boolean) {
   return { axis: dark ? '#a1a1aa' : '#52525b', grid: dark ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.08)' };
 }
@@ -33,6 +47,7 @@ export function TimeChart({
   height = 180,
   testId,
   windowS,
+  legend = lines.length > 1,
 }: {
   title: string;
   t: number[];
@@ -43,6 +58,8 @@ export function TimeChart({
   testId?: string;
   /** Show a rolling window of this many seconds ending at the newest point (live charts). */
   windowS?: number;
+  /** The colour legend; off by default for a single line (the title names it). */
+  legend?: boolean;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -66,7 +83,7 @@ export function TimeChart({
           width: Math.max(200, el.clientWidth),
           height,
           // The readouts under each chart give the numbers; the legend names the colours.
-          legend: { show: true, live: false },
+          legend: { show: legend, live: false },
           cursor: { drag: { x: false, y: false } },
           scales: {
             x: windowS
@@ -82,7 +99,7 @@ export function TimeChart({
               : { time: true },
             y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] }, y2: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
           axes: [
-            { stroke: colors.axis, grid: { stroke: colors.grid }, space: 70 },
+            { stroke: colors.axis, grid: { stroke: colors.grid }, space: 80, values: (u, splits) => timeTickLabels(splits, (u.scales['x']?.max ?? 0) - (u.scales['x']?.min ?? 0)) },
             { label: yLabel, stroke: colors.axis, grid: { stroke: colors.grid }, size: 60 },
             ...(y2Label ? [{ label: y2Label, scale: 'y2', side: 1 as const, stroke: colors.axis, grid: { show: false }, size: 50 }] : []),
           ],
@@ -110,14 +127,14 @@ export function TimeChart({
       plot.current = null;
     };
     // Rebuild only when the set of lines changes; data updates go through setData below.
-  }, [shape, height, yLabel, y2Label, windowS]);
+  }, [shape, height, yLabel, y2Label, windowS, legend]);
 
   useEffect(() => {
     plot.current?.setData(data);
   });
 
   return (
-    <figure className="min-w-0" data-testid={testId}>
+    <figure className="min-w-0" data-testid={testId} data-points={t.length}>
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
       {failed ? <p className="text-sm text-zinc-600 dark:text-zinc-400">The chart could not be drawn.</p> : null}
       <div ref={container} role="img" aria-label={`${title} chart`} className="uplot-host w-full overflow-hidden" style={{ minHeight: height }} />

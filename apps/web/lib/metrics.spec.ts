@@ -37,9 +37,9 @@ describe('live chart series', () => {
       to: '2026-11-21T22:00:05Z',
       resolutionS: 1,
       ingest: [
-        { at: '2026-11-21T22:00:00Z', bitrateKbps: 1, fps: 1 },
-        { at: '2026-11-21T22:00:02Z', bitrateKbps: 2500, fps: 30 },
-        { at: '2026-11-21T22:00:03Z', bitrateKbps: 2550, fps: 30 },
+        { at: '2026-11-21T22:00:00Z', bitrateKbps: 1, fps: 1, state: 'live' },
+        { at: '2026-11-21T22:00:02Z', bitrateKbps: 2500, fps: 30, state: 'live' },
+        { at: '2026-11-21T22:00:03Z', bitrateKbps: 2550, fps: 30, state: 'live' },
       ],
       destinations: [
         {

@@ -1,4 +1,4 @@
-import type { MetricsSeries, StreamStatus } from '@fanout/contracts';
+import type { DestinationState, MetricsSeries, StreamStatus } from '@fanout/contracts';
 
 /** `GET /api/streams/:id/metrics` (libs/contracts `metricsSeriesSchema`); counters are per bucket. */
 export type StreamMetrics = MetricsSeries;
@@ -15,11 +15,17 @@ export interface SeriesDestination {
   droppedFrames: (number | null)[];
   /** Reconnects during each sample interval. */
   reconnects: (number | null)[];
+  /** The destination's state at each sample (the last one seen in a bucket). */
+  state: (DestinationState | null)[];
 }
+
+/** The ingest at a sample: on air, or in the grace window (publisher gone, destinations held). */
+export type IngestSampleState = 'live' | 'grace';
 export interface Series {
   t: number[];
   ingestBitrateKbps: (number | null)[];
   ingestFps: (number | null)[];
+  ingestState: (IngestSampleState | null)[];
   destinations: Record<string, SeriesDestination>;
   /** Destination order (first seen first), so colours stay put. */
   order: string[];
@@ -27,16 +33,25 @@ export interface Series {
   counters: Record<string, { droppedFrames: number; reconnects: number }>;
 }
 
-export const emptySeries: Series = { t: [], ingestBitrateKbps: [], ingestFps: [], destinations: {}, order: [], counters: {} };
+export const emptySeries: Series = { t: [], ingestBitrateKbps: [], ingestFps: [], ingestState: [], destinations: {}, order: [], counters: {} };
 
 /** How much history the live charts keep. */
 export const LIVE_WINDOW_S = 180;
+
+interface RowDestination {
+  name: string;
+  bitrateKbps: number | null;
+  droppedFrames: number | null;
+  reconnects: number | null;
+  state: DestinationState | null;
+}
 
 interface Row {
   t: number;
   ingestBitrateKbps: number | null;
   ingestFps: number | null;
-  destinations: Record<string, { name: string; bitrateKbps: number | null; droppedFrames: number | null; reconnects: number | null }>;
+  ingestState: IngestSampleState | null;
+  destinations: Record<string, RowDestination>;
 }
 
 function rows(series: Series): Row[] {
@@ -44,10 +59,13 @@ function rows(series: Series): Row[] {
     t,
     ingestBitrateKbps: series.ingestBitrateKbps[i] ?? null,
     ingestFps: series.ingestFps[i] ?? null,
+    ingestState: series.ingestState[i] ?? null,
     destinations: Object.fromEntries(
-      series.order.map((id) => {
+      series.order.flatMap((id) => {
         const d = series.destinations[id]!;
-        return [id, { name: d.name, bitrateKbps: d.bitrateKbps[i] ?? null, droppedFrames: d.droppedFrames[i] ?? null, reconnects: d.reconnects[i] ?? null }];
+        const row: RowDestination = { name: d.name, bitrateKbps: d.bitrateKbps[i] ?? null, droppedFrames: d.droppedFrames[i] ?? null, reconnects: d.reconnects[i] ?? null, state: d.state[i] ?? null };
+        // A destination with nothing at this second has no entry, so merging another source's row fills it.
+        return row.bitrateKbps === null && row.droppedFrames === null && row.reconnects === null && row.state === null ? [] : [[id, row]];
       }),
     ),
   }));
@@ -72,12 +90,14 @@ function fromRows(list: Row[], previous: Series, windowS: number): Series {
       bitrateKbps: kept.map((r) => r.destinations[id]?.bitrateKbps ?? null),
       droppedFrames: kept.map((r) => r.destinations[id]?.droppedFrames ?? null),
       reconnects: kept.map((r) => r.destinations[id]?.reconnects ?? null),
+      state: kept.map((r) => r.destinations[id]?.state ?? null),
     };
   }
   return {
     t: kept.map((r) => r.t),
     ingestBitrateKbps: kept.map((r) => r.ingestBitrateKbps),
     ingestFps: kept.map((r) => r.ingestFps),
+    ingestState: kept.map((r) => r.ingestState),
     destinations,
     order: order.filter((id) => kept.some((r) => id in r.destinations)),
     counters: previous.counters,
@@ -107,13 +127,14 @@ export function appendStatus(series: Series, status: StreamStatus, windowS = LIV
       // The first snapshot has nothing to compare with; counters that went down were reset.
       droppedFrames: before ? Math.max(0, d.droppedFrames - before.droppedFrames) : 0,
       reconnects: before ? Math.max(0, d.reconnects - before.reconnects) : 0,
+      state: d.state,
     };
     counters[d.id] = { droppedFrames: d.droppedFrames, reconnects: d.reconnects };
   }
   const live = status.ingest.state === 'live';
   return merge(
     series,
-    [{ t, ingestBitrateKbps: live ? status.ingest.bitrateKbps : 0, ingestFps: live ? status.ingest.fps : 0, destinations }],
+    [{ t, ingestBitrateKbps: live ? status.ingest.bitrateKbps : 0, ingestFps: live ? status.ingest.fps : 0, ingestState: live ? (status.ingest.reconnectGrace ? 'grace' : 'live') : null, destinations }],
     windowS,
     counters,
   );
@@ -127,7 +148,7 @@ export function mergeMetrics(series: Series, metrics: StreamMetrics, windowS = L
     if (Number.isNaN(t)) return null;
     let r = byT.get(t);
     if (!r) {
-      r = { t, ingestBitrateKbps: null, ingestFps: null, destinations: {} };
+      r = { t, ingestBitrateKbps: null, ingestFps: null, ingestState: null, destinations: {} };
       byT.set(t, r);
     }
     return r;
@@ -137,12 +158,13 @@ export function mergeMetrics(series: Series, metrics: StreamMetrics, windowS = L
     if (r) {
       r.ingestBitrateKbps = p.bitrateKbps;
       r.ingestFps = p.fps;
+      r.ingestState = p.state;
     }
   }
   for (const d of metrics.destinations) {
     for (const p of d.points) {
       const r = row(p.at);
-      if (r) r.destinations[d.id] = { name: d.name, bitrateKbps: p.state === 'disabled' ? null : p.bitrateKbps, droppedFrames: p.droppedFrames, reconnects: p.reconnects };
+      if (r) r.destinations[d.id] = { name: d.name, bitrateKbps: p.state === 'disabled' ? null : p.bitrateKbps, droppedFrames: p.droppedFrames, reconnects: p.reconnects, state: p.state };
     }
   }
   const live = new Set(series.t);
@@ -151,7 +173,7 @@ export function mergeMetrics(series: Series, metrics: StreamMetrics, windowS = L
 }
 
 /** The newest non-null value of a column (what a readout next to its chart shows). */
-export function lastValue(values: readonly (number | null)[]): number | null {
+export function lastValue<T>(values: readonly (T | null)[]): T | null {
   for (let i = values.length - 1; i >= 0; i--) {
     const v = values[i];
     if (v !== null && v !== undefined) return v;

@@ -95,7 +95,7 @@ describe('reduceStreamView ingest events', () => {
   it('goes live the moment the publisher arrives, before the next snapshot', () => {
     const view = run([
       { type: 'status', status: idleStatus('2026-11-21T22:00:00Z') },
-      { type: 'ingest', event: { state: 'live', reason: null, at: '2026-11-21T22:00:02Z', video, audio, audioPresent: true } },
+      { type: 'ingest', event: { state: 'live', reason: null, at: '2026-11-21T22:00:02Z', graceEndsAt: null, video, audio, audioPresent: true } },
     ]);
     expect(view.ingest).toMatchObject({ state: 'live', reconnectGrace: false, startedAt: '2026-11-21T22:00:02Z', video, audioPresent: true });
   });
@@ -103,14 +103,14 @@ describe('reduceStreamView ingest events', () => {
   it('marks the grace window while the publisher is gone, then idle when the stream ends', () => {
     const grace = run([
       { type: 'status', status: liveStatus('2026-11-21T22:00:00Z') },
-      { type: 'ingest', event: { state: 'grace', reason: 'publisher left', at: '2026-11-21T22:00:01Z', video: null, audio: null, audioPresent: false } },
+      { type: 'ingest', event: { state: 'grace', reason: 'publisher left', at: '2026-11-21T22:00:01Z', graceEndsAt: '2026-11-21T22:00:11Z', video: null, audio: null, audioPresent: false } },
     ]);
-    expect(grace.ingest).toMatchObject({ state: 'live', reconnectGrace: true });
+    expect(grace.ingest).toMatchObject({ state: 'live', reconnectGrace: true, graceEndsAt: '2026-11-21T22:00:11Z', bitrateKbps: 0 });
     const ended = reduceStreamView(grace, {
       type: 'ingest',
-      event: { state: 'ended', reason: 'grace expired', at: '2026-11-21T22:00:11Z', video: null, audio: null, audioPresent: false },
+      event: { state: 'ended', reason: 'grace expired', at: '2026-11-21T22:00:11Z', graceEndsAt: null, video: null, audio: null, audioPresent: false },
     });
-    expect(ended.ingest).toMatchObject({ state: 'idle', reconnectGrace: false, bitrateKbps: 0, startedAt: null });
+    expect(ended.ingest).toMatchObject({ state: 'idle', reconnectGrace: false, graceEndsAt: null, bitrateKbps: 0, startedAt: null });
   });
 });
 
@@ -133,5 +133,9 @@ describe('displayedState', () => {
     expect(displayedState(true, undefined, false)).toBe('idle');
     // Just re-enabled: the engine's last word was 'disabled', which no longer holds.
     expect(displayedState(true, { state: 'disabled' }, true)).toBe('connecting');
+    // Connected while the publisher is gone: holding, not "Live 0 kb/s".
+    expect(displayedState(true, { state: 'live' }, true, true)).toBe('holding');
+    expect(displayedState(true, { state: 'reconnecting' }, true, true)).toBe('reconnecting');
+    expect(displayedState(false, { state: 'live' }, true, true)).toBe('disabled');
   });
 });

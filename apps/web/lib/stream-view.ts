@@ -1,4 +1,5 @@
 import { IDLE_INGEST, type DestinationState, type DestinationStateEvent, type FailureReason, type IngestEvent, type StreamStatus } from '@fanout/contracts';
+import type { DisplayState } from './destination-state';
 
 type StatusDestination = StreamStatus['destinations'][number];
 
@@ -116,16 +117,17 @@ function applyIngest(view: StreamView, e: IngestEvent): StreamView {
   if (e.state === 'ended') {
     return {
       ...view,
-      ingest: { ...base, state: 'idle', reconnectGrace: false, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null },
+      ingest: { ...base, state: 'idle', reconnectGrace: false, graceEndsAt: null, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null },
     };
   }
-  if (e.state === 'grace') return { ...view, ingest: { ...base, state: 'live', reconnectGrace: true } };
+  if (e.state === 'grace') return { ...view, ingest: { ...base, state: 'live', reconnectGrace: true, graceEndsAt: e.graceEndsAt, bitrateKbps: 0, fps: 0 } };
   return {
     ...view,
     ingest: {
       ...base,
       state: 'live',
       reconnectGrace: false,
+      graceEndsAt: null,
       startedAt: base.state === 'live' && base.startedAt ? base.startedAt : e.at,
       video: e.video,
       audio: e.audio,
@@ -158,10 +160,11 @@ export function healthSummary(destinations: readonly { state: DestinationState }
 /**
  * The state a destination row shows: switched off when it is not enabled; otherwise what the
  * engine last said of it, and before the engine has said anything, "connecting" while the
- * ingest is live (it is about to) or "idle".
+ * ingest is live (it is about to) or "idle". A live destination while the publisher is gone
+ * (`grace`) is "holding": connected and waiting, sending nothing.
  */
-export function displayedState(enabled: boolean, live: Pick<DestinationView, 'state'> | undefined, ingestLive: boolean): DestinationState {
+export function displayedState(enabled: boolean, live: Pick<DestinationView, 'state'> | undefined, ingestLive: boolean, grace = false): DisplayState {
   if (!enabled) return 'disabled';
-  if (live && live.state !== 'disabled') return live.state;
+  if (live && live.state !== 'disabled') return live.state === 'live' && grace ? 'holding' : live.state;
   return ingestLive ? 'connecting' : 'idle';
 }

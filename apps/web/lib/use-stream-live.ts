@@ -6,6 +6,7 @@ import { apiRequest } from './api';
 import { LIVE_WINDOW_S, appendStatus, emptySeries, mergeMetrics, type Series } from './metrics';
 import { emptyStreamView, reduceStreamView, type StreamView, type StreamViewEvent } from './stream-view';
 import { apiPaths } from './api-paths';
+import { announceDestinationsChanged } from './use-live-overview';
 
 export type LiveConnection = 'connecting' | 'open' | 'reconnecting' | 'paused';
 
@@ -37,13 +38,20 @@ function data(message: Event): unknown {
 }
 
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
+/**
+ * The API writes metric samples in batches every few seconds, so the newest seconds before an
+ * open are not in `/metrics` yet: they are fetched once more this long after it.
+ */
+const CATCH_UP_MS = 6_000;
 
 /**
  * Live status of one stream over Server-Sent Events (`/api/streams/:id/events`): `status`
  * every second (5 s while idle), `state` the moment a destination changes, `ingest` when the
  * publisher arrives or leaves. When the connection drops it
  * reconnects with backoff; while the tab is hidden it disconnects. Either way, on the next
- * open the gap is filled from `/api/streams/:id/metrics`, so the charts have no hole.
+ * open the gap is filled from `/api/streams/:id/metrics`, so the charts have no hole. The first
+ * open fills the whole visible window, so a page opened or reloaded mid-broadcast shows the
+ * last minutes at once.
  */
 export function useStreamLive(streamId: string, initial: StreamStatus | null, eventSource: typeof EventSource | undefined = globalThis.EventSource) {
   const [state, dispatch] = useReducer(reducer, initial, init);
@@ -67,13 +75,16 @@ export function useStreamLive(streamId: string, initial: StreamStatus | null, ev
     if (!eventSource) return;
     let source: EventSource | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let catchUpTimer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
+    let firstOpen = true;
 
     const close = () => {
       source?.close();
       source = null;
       clearTimeout(retryTimer);
+      clearTimeout(catchUpTimer);
     };
 
     const open = () => {
@@ -85,7 +96,11 @@ export function useStreamLive(streamId: string, initial: StreamStatus | null, ev
         attempt = 0;
         setConnection('open');
         const now = Date.now();
-        void backfill(lastSeen.current ?? now - LIVE_WINDOW_S * 1000, now);
+        const windowStart = now - LIVE_WINDOW_S * 1000;
+        void backfill(firstOpen ? windowStart : Math.max(windowStart, lastSeen.current ?? windowStart), now);
+        firstOpen = false;
+        clearTimeout(catchUpTimer);
+        catchUpTimer = setTimeout(() => void backfill(now - CATCH_UP_MS - 4_000, now), CATCH_UP_MS);
       });
       es.addEventListener('status', (message) => {
         const parsed = streamStatusSchema.safeParse(data(message));
@@ -95,7 +110,9 @@ export function useStreamLive(streamId: string, initial: StreamStatus | null, ev
       });
       es.addEventListener('state', (message) => {
         const parsed = destinationStateEventSchema.safeParse(data(message));
-        if (parsed.success) dispatch({ type: 'state', event: parsed.data });
+        if (!parsed.success) return;
+        dispatch({ type: 'state', event: parsed.data });
+        announceDestinationsChanged();
       });
       es.addEventListener('ingest', (message) => {
         const parsed = ingestEventSchema.safeParse(data(message));

@@ -29,6 +29,7 @@ export function liveStatus(at: string, destinations: StatusDestination[] = [stat
     ingest: {
       state: 'live',
       reconnectGrace: false,
+      graceEndsAt: null,
       startedAt: '2026-11-21T22:00:00.000Z',
       uptimeS: 60,
       bitrateKbps: 2600,

@@ -11,6 +11,8 @@ export const auditActionSchema = z.enum([
   'destination.create',
   'destination.update',
   'destination.delete',
+  'destination.retry',
+  'destination.test',
   'user.create',
   'user.update',
   'user.delete',
@@ -30,11 +32,18 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token', 'recording', 'settings']);
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
 
-/** `GET /api/audit?cursor&limit` (owner/admin): newest first. */
+/**
+ * `GET /api/audit?cursor&limit&actorId&action` (owner/admin): newest first, optionally only
+ * one user's entries and/or one action. Pass the same filters with the next page's cursor.
+ */
 export const auditQuerySchema = z.strictObject({
   /** `nextCursor` of the previous page. */
   cursor: z.uuid('Use the nextCursor of the previous page').optional(),
   limit: z.coerce.number().int('Use a whole number').min(1, 'Use at least 1').max(100, 'Use at most 100').default(50),
+  /** Only entries by this user (a user id). */
+  actorId: z.uuid('Use a user id').optional(),
+  /** Only entries of this action, e.g. `stream.delete`. */
+  action: auditActionSchema.optional(),
 });
 export type AuditQuery = z.input<typeof auditQuerySchema>;
 

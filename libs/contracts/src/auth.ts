@@ -57,3 +57,7 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** `GET /api/auth/sessions`: your signed-in sessions. */
 export const sessionInfoListSchema = z.array(sessionInfoSchema);
+
+/** `DELETE /api/auth/sessions`: every session but the current one signed out. */
+export const revokedSessionsSchema = z.object({ revoked: z.number().int().nonnegative() });
+export type RevokedSessions = z.infer<typeof revokedSessionsSchema>;

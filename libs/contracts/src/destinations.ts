@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { platformIdSchema, platformPreset, type PlatformId } from './platforms';
+import { failureReasonSchema } from './status';
 import { nameSchema } from './text';
 
 export const DESTINATION_URL_MAX = 2048;
@@ -89,3 +90,14 @@ export type Destination = z.infer<typeof destinationSchema>;
 
 /** `GET /api/streams/:id/destinations`: a stream's destinations, oldest first. */
 export const destinationListSchema = z.array(destinationSchema);
+
+/**
+ * `POST /api/destinations/:id/test`: connect, handshake and publish with the key, then
+ * unpublish at once without sending media. `reason` uses the status vocabulary (members see
+ * `unreachable` for every connection failure, as in the live status).
+ */
+export const destinationTestResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), at: z.string(), elapsedMs: z.number() }),
+  z.object({ ok: z.literal(false), at: z.string(), elapsedMs: z.number(), reason: failureReasonSchema, message: z.string() }),
+]);
+export type DestinationTestResult = z.infer<typeof destinationTestResultSchema>;

@@ -27,8 +27,13 @@ export const ingestSessionSchema = z.object({
   startedAt: z.string(),
   /** Null while the session is still live. */
   endedAt: z.string().nullable(),
-  /** Seconds from start to end (or to now while live). */
+  /**
+   * Seconds on air from start to end (or to now while live), without the grace windows in
+   * which the publisher was gone and came back (`graceS`).
+   */
   durationS: z.number(),
+  /** Seconds the publisher was gone within the session (grace windows it returned from). */
+  graceS: z.number(),
   endReason: z.string().nullable(),
   live: z.boolean(),
   video: z.object({ codec: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable(),
@@ -36,7 +41,7 @@ export const ingestSessionSchema = z.object({
   avgBitrateKbps: z.number().nullable(),
   peakBitrateKbps: z.number().nullable(),
   avgFps: z.number().nullable(),
-  /** Destination state changes between start and end, oldest first. */
+  /** Destination state changes between start and the next session (grace windows and release included), oldest first. */
   timeline: z.array(destinationTimelineEntrySchema),
   /** What went on air and why (failover to the backup, the slate, failback), oldest first. */
   inputSwitches: z.array(inputSwitchEventSchema),
@@ -51,6 +56,8 @@ export const ingestEventSchema = z.object({
   state: z.enum(['live', 'grace', 'ended']),
   reason: z.string().nullable(),
   at: z.string(),
+  /** `grace` only: when the destinations are released unless the publisher returns (server time); null otherwise. */
+  graceEndsAt: z.string().nullable(),
   video: z.object({ codec: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable(),
   audio: z.object({ codec: z.string(), sampleRate: z.number().nullable(), channels: z.number().nullable() }).nullable(),
   audioPresent: z.boolean(),

@@ -18,3 +18,4 @@ export * from './ingest-url';
 export * from './codecs';
 export * from './preview';
 export * from './recordings';
+export * from './live-overview';

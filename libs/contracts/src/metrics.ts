@@ -20,7 +20,8 @@ export const metricsQuerySchema = z.strictObject({
 });
 export type MetricsQuery = z.infer<typeof metricsQuerySchema>;
 
-export const ingestPointSchema = z.object({ at: z.string(), bitrateKbps: z.number(), fps: z.number() });
+/** `state`: `grace` while the publisher was gone and destinations were held open for its return. */
+export const ingestPointSchema = z.object({ at: z.string(), bitrateKbps: z.number(), fps: z.number(), state: z.enum(['live', 'grace']).nullable() });
 export type IngestPoint = z.infer<typeof ingestPointSchema>;
 
 /** Counters are per bucket (frames dropped, reconnects in that bucket); state is the last one seen in it. */

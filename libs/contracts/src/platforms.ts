@@ -24,6 +24,8 @@ export const platformPresetSchema = z.object({
   servers: z.array(z.object({ label: z.string(), url: z.string() })),
   /** Where the user finds the URL and key on the platform. */
   help: z.string(),
+  /** What a connection test (publish, then unpublish at once, no media) may look like at the platform. */
+  testNote: z.string(),
   rules: platformRulesSchema,
 });
 export type PlatformPreset = z.infer<typeof platformPresetSchema>;
@@ -48,6 +50,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
       { label: 'Backup (RTMP)', url: 'rtmp://b.rtmp.youtube.com/live2?backup=1' },
     ],
     help: 'YouTube Studio → Go live → Stream: copy the stream key.',
+    testNote: "YouTube Studio may show a brief 'stream starting' event, then 'stream ended'; no video is sent, so viewers see nothing.",
     rules: { maxVideoBitrateKbps: 51_000, maxKeyframeIntervalS: 4, videoCodecs: ['h264', 'hevc', 'av1'], audioRequired: true },
   },
   {
@@ -57,6 +60,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
     urlTemplate: 'rtmps://live-api-s.facebook.com:443/rtmp',
     servers: [{ label: 'Facebook Live (RTMPS)', url: 'rtmps://live-api-s.facebook.com:443/rtmp' }],
     help: 'Facebook Live Producer → Streaming software: copy the stream key.',
+    testNote: 'Facebook Live Producer may show the stream connecting for a moment; no video is sent, so nothing is posted.',
     rules: { maxVideoBitrateKbps: 9_000, maxKeyframeIntervalS: 4, videoCodecs: ['h264'], audioRequired: true },
   },
   {
@@ -70,6 +74,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
       { label: 'Global contribute', url: 'rtmp://ingest.global-contribute.live-video.net/app' },
     ],
     help: 'Twitch Creator Dashboard → Settings → Stream: copy the primary stream key.',
+    testNote: 'Twitch may show your stream connecting for a moment in the Creator Dashboard; no video is sent, so you do not go live.',
     rules: { maxVideoBitrateKbps: 6_000, maxKeyframeIntervalS: 2, videoCodecs: ['h264'], audioRequired: false },
   },
   {
@@ -79,6 +84,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
     urlTemplate: 'rtmps://fa723fc1b171.global-contribute.live-video.net:443/app',
     servers: [{ label: 'Kick (RTMPS)', url: 'rtmps://fa723fc1b171.global-contribute.live-video.net:443/app' }],
     help: 'Kick → Creator Dashboard → Settings → Stream URL & Key: paste both (the URL ends in /app).',
+    testNote: 'Kick may show the stream connecting for a moment; no video is sent, so you do not go live.',
     rules: { maxVideoBitrateKbps: 8_000, maxKeyframeIntervalS: 2, videoCodecs: ['h264'], audioRequired: false },
   },
   {
@@ -91,6 +97,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
       { label: 'US East (RTMP)', url: 'rtmp://va.pscp.tv:80/x' },
     ],
     help: 'X Media Studio → Producer → Sources: create a source and copy its URL and key.',
+    testNote: 'Media Studio may show the source connected for a moment; no video is sent, so nothing is broadcast.',
     rules: { maxVideoBitrateKbps: 12_000, maxKeyframeIntervalS: 3, videoCodecs: ['h264'], audioRequired: true },
   },
   {
@@ -100,6 +107,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
     urlTemplate: 'rtmps://',
     servers: [],
     help: 'LinkedIn → Create a live event → Streaming software: each event has its own RTMPS URL and key.',
+    testNote: "The live event's preview may show a connection for a moment; no video is sent, so the event does not start.",
     rules: { maxVideoBitrateKbps: 6_000, maxKeyframeIntervalS: 2, videoCodecs: ['h264'], audioRequired: true },
   },
   {
@@ -109,6 +117,7 @@ export const PLATFORM_PRESETS: readonly PlatformPreset[] = [
     urlTemplate: 'rtmp://',
     servers: [],
     help: 'Any rtmp:// or rtmps:// server URL; the stream key is sent as the last path segment.',
+    testNote: 'The server sees a publish that stops at once, with no audio or video.',
     rules: {},
   },
 ];

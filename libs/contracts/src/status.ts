@@ -49,6 +49,8 @@ export const streamStatusSchema = z.object({
     state: z.enum(['idle', 'live']),
     /** True while the publisher is gone but destinations are held open for its return. */
     reconnectGrace: z.boolean(),
+    /** While `reconnectGrace`: when the destinations are released unless the publisher returns (server time, ISO). */
+    graceEndsAt: z.string().nullable(),
     startedAt: z.string().nullable(),
     uptimeS: z.number(),
     bitrateKbps: z.number(),
@@ -93,6 +95,7 @@ export type StreamStatus = z.infer<typeof streamStatusSchema>;
 export const IDLE_INGEST: Readonly<StreamStatus['ingest']> = Object.freeze({
   state: 'idle',
   reconnectGrace: false,
+  graceEndsAt: null,
   startedAt: null,
   uptimeS: 0,
   bitrateKbps: 0,

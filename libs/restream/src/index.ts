@@ -19,6 +19,7 @@ export * from './sink-set';
 export * from './sources/ingest-source';
 export * from './sources/rtmp-source';
 export * from './outputs/rtmp-destination';
+export * from './outputs/rtmp-probe';
 export * from './outputs/flv-sink';
 export * from './outputs/recording-sink';
 export { type DiskSpace, type RecordingBlock, type RecordingTarget, openRecordingFile, recordingPartPath } from './outputs/recording-target';

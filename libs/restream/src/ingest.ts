@@ -23,6 +23,12 @@ export interface IngestStats extends IngestFacts {
   state: IngestState;
   /** Wall time the ingest went live (kept through a grace window), ISO. */
   startedAt: string | null;
+  /**
+   * While in the grace window (`state: 'grace'`): the wall time the destinations are released
+   * unless the publisher returns, ISO. Null otherwise. Clients count down to it, so a reload
+   * shows the right time left.
+   */
+  graceEndsAt: string | null;
   /** Everything received (video + audio + data), kbit/s. */
   bitrateKbps: number;
   videoBitrateKbps: number;

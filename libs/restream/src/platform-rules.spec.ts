@@ -10,6 +10,7 @@ function ingest(overrides: Partial<IngestStats> = {}): IngestStats {
   return {
     state: 'live',
     startedAt: '2026-01-01T00:00:00.000Z',
+    graceEndsAt: null,
     video: { codec: 'h264', width: 1920, height: 1080 },
     audio: { codec: 'aac', sampleRate: 48_000, channels: 2 },
     audioPresent: true,

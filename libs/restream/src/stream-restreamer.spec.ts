@@ -199,6 +199,48 @@ describe('StreamRestreamer (fake sessions and publishers)', () => {
     expect(engine.stats.destinations[0]!.state).toBe('idle');
   });
 
+  it('says when a grace window ends, in the stats and the grace event, and clears it when the publisher returns', async () => {
+    const clock = { now: 1_000 };
+    const WALL0 = Date.parse('2026-03-01T12:00:00.000Z');
+    const { engine } = setup([spec('a', 1)], () => 4096, { graceMs: 7_000, clock: () => clock.now, wallClock: () => WALL0 + clock.now - 1_000 });
+    const events: { state: string; graceEndsAt?: string }[] = [];
+    engine.on('ingest', (e) => events.push({ state: e.state, ...(e.graceEndsAt ? { graceEndsAt: e.graceEndsAt } : {}) }));
+    const first = new FakeIngest();
+    engine.attachPublisher(first.asSource());
+    expect(engine.stats.ingest.graceEndsAt).toBeNull();
+    clock.now += 3_000;
+    first.emit('unpublish', 'x');
+    expect(engine.stats.ingest.state).toBe('grace');
+    expect(engine.stats.ingest.graceEndsAt).toBe('2026-03-01T12:00:10.000Z');
+    expect(events.at(-1)).toEqual({ state: 'grace', graceEndsAt: '2026-03-01T12:00:10.000Z' });
+    clock.now += 2_000; // the deadline does not move while the window runs
+    expect(engine.stats.ingest.graceEndsAt).toBe('2026-03-01T12:00:10.000Z');
+    engine.attachPublisher(new FakeIngest().asSource());
+    expect(engine.stats.ingest.state).toBe('live');
+    expect(engine.stats.ingest.graceEndsAt).toBeNull();
+  });
+
+  it('starts counting reconnects again when a destination is edited', async () => {
+    const attempts = new Map<string, number>();
+    const refuseOld: PublishFunction = async (target) => {
+      attempts.set(target.streamName, (attempts.get(target.streamName) ?? 0) + 1);
+      if (target.streamName === 'key-a') throw new RtmpError('CONNECTION_REFUSED', 'connection refused');
+      return new FakePublisher(target, 4096) as unknown as RtmpPublisher;
+    };
+    const engine = new StreamRestreamer({ streamId: 's', destinations: [spec('a', 1)], publish: refuseOld, connectDelayMs: 10, backoff: { initialMs: 20, maxMs: 20, floorMs: 1, random: () => 1 } });
+    engines.push(engine);
+    const ingest = new FakeIngest();
+    engine.attachPublisher(ingest.asSource());
+    ingest.video(0, AVC_HEADER);
+    await until(() => engine.stats.destinations[0]!.reconnects >= 2);
+    expect(engine.stats.destinations[0]!.lastError?.reason).toBe('refused');
+    engine.setDestinations([{ ...spec('a', 1), streamKey: 'key-fixed' }]);
+    await until(() => engine.stats.destinations[0]!.state === 'live');
+    const d = engine.stats.destinations[0]!;
+    expect(d.reconnects).toBe(0);
+    expect(d.lastError).toBeNull();
+  });
+
   it('a listener that throws does not break the ingest', async () => {
     const { engine, publishers } = setup([spec('a', 1)], () => 4096);
     engine.on('destinationState', () => {

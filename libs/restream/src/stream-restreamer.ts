@@ -67,6 +67,8 @@ export interface IngestEvent {
   facts: IngestFacts;
   /** 'ended' only: ISO wall time the broadcast ended, which is when its publisher left, not when the grace window ran out. */
   endedAt?: string;
+  /** 'grace' only: ISO wall time the destinations are released unless the publisher returns. */
+  graceEndsAt?: string;
 }
 
 /** The publisher unpublished (FCUnpublish / deleteStream): the streamer stopped. */
@@ -431,7 +433,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
     const leftAt = this.wallClock();
     this.publisherLeftAt = leftAt;
     this.logger.info({ streamId: this.streamId, reason, code: code ?? null, graceMs: this.options.graceMs }, 'publisher left: grace window');
-    this.safeEmit('ingest', { state: 'grace', reason, facts: this.tracker.facts });
+    this.safeEmit('ingest', { state: 'grace', reason, facts: this.tracker.facts, graceEndsAt: new Date(leftAt + this.options.graceMs).toISOString() });
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
       void this.endIngest(reason, leftAt);
@@ -500,6 +502,7 @@ export class StreamRestreamer extends EventEmitter<StreamRestreamerEvents> {
       ...this.tracker.facts,
       state: this.ingestState,
       startedAt: live && this.startedAtWall !== null ? new Date(this.startedAtWall).toISOString() : null,
+      graceEndsAt: this.ingestState === 'grace' && this.publisherLeftAt !== undefined ? new Date(this.publisherLeftAt + this.options.graceMs).toISOString() : null,
       ...this.tracker.measures(),
       uptimeS: live ? Math.max(0, Math.round((this.clock() - this.startedAtMono) / 100) / 10) : 0,
     };

@@ -11,7 +11,7 @@ export class AuditQueryDto extends zodDto(auditQuerySchema) {}
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  /** Newest first, `?limit` (1-100, default 50) per page; pass `nextCursor` back as `?cursor`. */
+  /** Newest first, `?limit` (1-100, default 50) per page, `?actorId` and `?action` to filter; pass `nextCursor` back as `?cursor`. */
   @Get()
   page(@Query() query: AuditQueryDto): Promise<AuditPage> {
     return this.audit.page(query);

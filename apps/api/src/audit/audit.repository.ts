@@ -20,6 +20,12 @@ export interface NewAuditRow {
   metadata: Prisma.InputJsonObject;
 }
 
+/** Only one user's entries, and/or one action. */
+export interface AuditFilter {
+  actorId?: string | undefined;
+  action?: string | undefined;
+}
+
 const ENTRY = { id: true, action: true, targetType: true, targetId: true, metadata: true, createdAt: true, actor: { select: { id: true, email: true } } } as const;
 
 @Injectable()
@@ -30,10 +36,14 @@ export class AuditRepository {
     await this.prisma.client.auditLog.create({ data, select: { id: true } });
   }
 
-  /** Newest first; `take` rows after the entry `cursor` (exclusive). An unknown cursor yields nothing. */
-  page(take: number, cursor: string | undefined): Promise<AuditRow[]> {
+  /**
+   * Newest first; `take` rows after the entry `cursor` (exclusive), only those matching `filter`.
+   * An unknown cursor yields nothing.
+   */
+  page(take: number, cursor: string | undefined, filter: AuditFilter = {}): Promise<AuditRow[]> {
     return this.prisma.client.auditLog.findMany({
       select: ENTRY,
+      where: { ...(filter.actorId !== undefined ? { actorId: filter.actorId } : {}), ...(filter.action !== undefined ? { action: filter.action } : {}) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),

@@ -23,9 +23,10 @@ function setup(count: number) {
     async create(data) {
       created.push(data);
     },
-    async page(take, cursor) {
-      const start = cursor === undefined ? 0 : rows.findIndex((r) => r.id === cursor) + 1;
-      return cursor !== undefined && start === 0 ? [] : rows.slice(start, start + take);
+    async page(take, cursor, filter = {}) {
+      const matching = rows.filter((r) => (filter.actorId === undefined || r.actor?.id === filter.actorId) && (filter.action === undefined || r.action === filter.action));
+      const start = cursor === undefined ? 0 : matching.findIndex((r) => r.id === cursor) + 1;
+      return cursor !== undefined && start === 0 ? [] : matching.slice(start, start + take);
     },
   });
   const { logger, text } = capturedLogger();
@@ -51,6 +52,16 @@ describe('AuditService', () => {
     expect(last.entries.map((e) => e.id)).toEqual(['e0']);
     expect(last.nextCursor).toBeNull();
     expect(last.entries[0]).toEqual({ id: 'e0', actor: null, action: 'stream.create', targetType: 'stream', targetId: 's0', metadata: { name: 'S0' }, createdAt: '2026-11-21T12:00:00.000Z' });
+  });
+
+  it("pages one user's entries with their cursor, and hands the filter to the repository", async () => {
+    const { service } = setup(6);
+    const first = await service.page({ limit: 2, actorId: ACTOR.id });
+    expect(first.entries.map((e) => e.id)).toEqual(['e5', 'e3']);
+    expect(first.nextCursor).toBe('e3');
+    const last = await service.page({ limit: 2, actorId: ACTOR.id, cursor: 'e3' });
+    expect(last).toMatchObject({ entries: [{ id: 'e1' }], nextCursor: null });
+    expect((await service.page({ limit: 5, action: 'stream.delete' })).entries).toEqual([]);
   });
 
   it('ends without a cursor when the page is exactly full', async () => {

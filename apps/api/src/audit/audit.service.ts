@@ -41,9 +41,9 @@ export class AuditService {
     this.log.info({ actorId: actor?.id ?? null, action, targetType: target.type, targetId: target.id }, 'audit');
   }
 
-  /** One page, newest first: `nextCursor` is set when there may be older entries. */
-  async page(query: { cursor?: string | undefined; limit: number }): Promise<AuditPage> {
-    const rows = await this.audit.page(query.limit + 1, query.cursor);
+  /** One page, newest first, optionally one user's and/or one action's: `nextCursor` is set when there may be older entries. */
+  async page(query: { cursor?: string | undefined; limit: number; actorId?: string | undefined; action?: string | undefined }): Promise<AuditPage> {
+    const rows = await this.audit.page(query.limit + 1, query.cursor, { actorId: query.actorId, action: query.action });
     const entries = rows.slice(0, query.limit).map(toEntry);
     return { entries, nextCursor: rows.length > query.limit ? entries.at(-1)!.id : null };
   }

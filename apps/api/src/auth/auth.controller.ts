@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import type { AuthState, SessionInfo, User } from '@fanout/contracts';
+import type { AuthState, RevokedSessions, SessionInfo, User } from '@fanout/contracts';
 import { ChangePasswordDto, LoginDto, SetupDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import type { AuthContext, ClientInfo, SessionCookieJar } from './auth.types';
@@ -55,6 +55,12 @@ export class AuthController {
   @Get('sessions')
   sessions(@CurrentAuth() auth: AuthContext): Promise<SessionInfo[]> {
     return this.auth.listSessions(auth);
+  }
+
+  /** Every session of yours but this one signed out (session only): `{ revoked }`. */
+  @Delete('sessions')
+  revokeOtherSessions(@CurrentAuth() auth: AuthContext): Promise<RevokedSessions> {
+    return this.auth.revokeOtherSessions(auth);
   }
 
   /** 204; 404 for a session that is not yours or not live. */

@@ -63,6 +63,10 @@ function setup(users: Partial<UsersRepository> = {}) {
       calls.push(`revoke ${id} of ${userId}`);
       return id === 's2';
     },
+    revokeOthers: async (userId, keep) => {
+      calls.push(`revoke all of ${userId} but ${keep}`);
+      return 3;
+    },
   });
   const audits: unknown[][] = [];
   const audit = strictFake<AuditService>('AuditService', {
@@ -238,5 +242,20 @@ describe('AuthService.revokeSession', () => {
     expect(calls).toEqual(['revoke 00000000-0000-4000-8000-000000000001 of u1']);
     await expect(service.revokeSession({ via: 'session', sessionId: 's1', user: USER }, 'not-a-uuid', cookie.jar)).rejects.toMatchObject({ code: 'NOT_FOUND', userMessage: 'No such session.' });
     expect(cookie.events).toEqual([]);
+  });
+});
+
+describe('AuthService.revokeOtherSessions', () => {
+  it('signs out every other session of yours, keeps this one, and audits how many', async () => {
+    const { service, calls, audits } = setup();
+    await expect(service.revokeOtherSessions({ via: 'session', sessionId: 's1', user: USER })).resolves.toEqual({ revoked: 3 });
+    expect(calls).toEqual(['revoke all of u1 but s1']);
+    expect(audits).toEqual([[USER, 'session.revoke', { type: 'session', id: null }, { userId: 'u1', others: true, count: 3 }]]);
+  });
+
+  it('is refused to an API token', async () => {
+    const { service, calls } = setup();
+    await expect(service.revokeOtherSessions({ via: 'token', tokenId: 't1', user: USER, scope: 'read-write' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(calls).toEqual([]);
   });
 });

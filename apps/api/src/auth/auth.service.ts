@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { AuthState, SessionInfo } from '@fanout/contracts';
+import type { AuthState, RevokedSessions, SessionInfo } from '@fanout/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -113,6 +113,18 @@ export class AuthService implements OnModuleInit {
     if (id === auth.sessionId) cookie.clear();
     this.log.info({ userId: auth.user.id, sessionId: id }, 'session revoked by its user');
     await this.audit.record(auth.user, 'session.revoke', { type: 'session', id }, { userId: auth.user.id, current: id === auth.sessionId });
+  }
+
+  /**
+   * Sign out every other browser of yours at once (this one stays signed in). Each revoked
+   * session fails its next request, and its open events streams end at their next re-check.
+   */
+  async revokeOtherSessions(auth: AuthContext): Promise<RevokedSessions> {
+    if (auth.via === 'token') throw sessionOnly('Sign sessions out');
+    const revoked = await this.sessionRows.revokeOthers(auth.user.id, auth.sessionId, this.clock.now());
+    this.log.info({ userId: auth.user.id, sessionId: auth.sessionId, revoked }, 'other sessions revoked by their user');
+    await this.audit.record(auth.user, 'session.revoke', { type: 'session', id: null }, { userId: auth.user.id, others: true, count: revoked });
+    return { revoked };
   }
 
   /**

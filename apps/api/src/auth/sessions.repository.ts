@@ -50,6 +50,12 @@ export class SessionsRepository {
     await this.prisma.client.session.updateMany({ where: { id, revokedAt: null }, data: { lastSeenAt, expiresAt } });
   }
 
+  /** Revokes every live session of `userId` but `keep`; returns how many. */
+  async revokeOthers(userId: string, keep: string, at: Date): Promise<number> {
+    const { count } = await this.prisma.client.session.updateMany({ where: { userId, revokedAt: null, id: { not: keep } }, data: { revokedAt: at } });
+    return count;
+  }
+
   /** Revoke a live session; with `userId`, only if it is that user's. False when there was none. */
   async revoke(id: string, at: Date, userId?: string): Promise<boolean> {
     const { count } = await this.prisma.client.session.updateMany({ where: { id, revokedAt: null, ...(userId ? { userId } : {}) }, data: { revokedAt: at } });

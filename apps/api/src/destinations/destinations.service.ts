@@ -115,6 +115,11 @@ export class DestinationsService {
     await this.audit.record(user, 'destination.delete', { type: 'destination', id }, { streamId: current.streamId, name: current.name, platform: current.platform });
   }
 
+  /** The destination with its stream's owner, if `user` may manage it; NOT_FOUND otherwise. */
+  visible(user: User, id: string): Promise<DestinationRow & { stream: StreamOwner }> {
+    return this.accessibleDestination(user, id);
+  }
+
   private async accessibleStream(user: User, streamId: string): Promise<StreamOwner> {
     const owner = await this.destinations.streamOwner(streamId);
     StreamAccess.ensure(user, owner?.ownerId);

@@ -29,6 +29,11 @@ export class EngineDestinations {
     this.log = logger.child({ component: 'ingest' });
   }
 
+  /** One destination of the stream as the engine would get it (a connection test), or undefined. */
+  async forDestination(streamId: string, destinationId: string): Promise<DestinationSpec | undefined> {
+    return (await this.forStream(streamId)).find((spec) => spec.id === destinationId);
+  }
+
   async forStream(streamId: string): Promise<DestinationSpec[]> {
     const max = this.config.MAX_DESTINATIONS_PER_STREAM;
     const { rows, ownerRole, more } = await this.destinations.listForEngine(streamId, max);

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { DestinationProbe, RtmpDestinationProbe } from './destination-probe';
 import { EngineDestinations } from './engine-destinations';
 import { EngineEvents } from './engine-events';
 import { EngineFactory } from './engine-factory';
@@ -11,7 +12,8 @@ import { RtmpIngestHost } from './rtmp-ingest-host';
 /**
  * The ingest: the only place that wires libs/rtmp and libs/restream to sockets, the database and
  * the rest of the API. Everything else sees it through two seams: the {@link LiveControl} port
- * (commands and live statistics) and the {@link EngineEvents} bus (what the engine says).
+ * (commands and live statistics) and the {@link EngineEvents} bus (what the engine says); and
+ * connection tests of idle destinations through the {@link DestinationProbe} port.
  */
 export const INGEST_PROVIDERS: Provider[] = [
   EngineEvents,
@@ -20,6 +22,7 @@ export const INGEST_PROVIDERS: Provider[] = [
   EngineSettingsReader,
   EngineRegistry,
   { provide: LiveControl, useExisting: EngineRegistry },
+  { provide: DestinationProbe, useClass: RtmpDestinationProbe },
   PublishAuthorizer,
   RtmpIngestHost,
 ];

@@ -26,6 +26,7 @@ function setUp() {
       return `session-${++n}`;
     },
     updateFacts: async (id, facts) => void writes.push(`facts ${id} ${facts.videoCodec} ${facts.width}x${facts.height}`),
+    updateGrace: async (id, graceMs) => void writes.push(`grace ${id} ${graceMs}`),
     closeSession: async (id, summary) => {
       closed.push({ id, summary });
       writes.push(`close ${id}`);
@@ -59,21 +60,43 @@ describe('HistoryRecorder', () => {
 
     expect(t.writes).toEqual(['create', 'facts session-1 h264 1280x720', 'event idle->connecting', 'event connecting->reconnecting', 'close session-1']);
     expect(t.created).toEqual([{ streamId: STREAM, startedAt: new Date('2026-11-21T12:00:00.000Z'), facts: { videoCodec: null, audioCodec: null, width: null, height: null } }]);
-    expect(t.closed).toEqual([{ id: 'session-1', summary: { endedAt: new Date('2026-11-21T12:01:01.000Z'), endReason: 'publisher stopped', avgBitrateKbps: 2500, peakBitrateKbps: 3000, fps: 29.5 } }]);
+    expect(t.closed).toEqual([{ id: 'session-1', summary: { endedAt: new Date('2026-11-21T12:01:01.000Z'), endReason: 'publisher stopped', graceMs: 0, avgBitrateKbps: 2500, peakBitrateKbps: 3000, fps: 29.5 } }]);
     expect(t.destinationEvents[1]).toEqual({ streamId: STREAM, destinationId: 'd1', at: new Date('2026-11-21T12:00:01.000Z'), fromState: 'connecting', toState: 'reconnecting', reason: 'refused', message: 'connection refused' });
     expect(t.recorder.trackedStreams).toBe(0);
   });
 
-  it('keeps one session when the publisher comes back within the grace window', async () => {
+  it('keeps one session when the publisher comes back within the grace window, leaving the time away out of it', async () => {
     const t = setUp();
     await t.recorder.onModuleInit();
     const r = t.start();
     r.emit('ingest', { state: 'live', facts: NO_FACTS });
+    t.clock.advance(30_000);
     r.emit('ingest', { state: 'grace', reason: 'disconnected', facts: NO_FACTS });
+    t.clock.advance(4_000);
+    r.emit('ingest', { state: 'live', reason: 'reconnected', facts: NO_FACTS });
+    t.clock.advance(10_000);
+    r.emit('ingest', { state: 'live', reason: 'takeover', facts: NO_FACTS }); // no grace window: nothing to leave out
+    t.clock.advance(20_000);
+    r.emit('ingest', { state: 'grace', reason: 'disconnected', facts: NO_FACTS });
+    t.clock.advance(6_500);
     r.emit('ingest', { state: 'live', reason: 'reconnected', facts: NO_FACTS });
     r.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: NO_FACTS });
     await t.recorder.idle();
-    expect(t.writes).toEqual(['create', 'close session-1']);
+    expect(t.writes).toEqual(['create', 'grace session-1 4000', 'grace session-1 10500', 'close session-1']);
+    expect(t.closed[0]!.summary.graceMs).toBe(10_500);
+  });
+
+  it('ends a session when its publisher left, so a grace window it did not come back from is not counted at all', async () => {
+    const t = setUp();
+    await t.recorder.onModuleInit();
+    const r = t.start();
+    r.emit('ingest', { state: 'live', facts: NO_FACTS });
+    t.clock.advance(60_000);
+    r.emit('ingest', { state: 'grace', reason: 'publisher lost', facts: NO_FACTS });
+    t.clock.advance(10_000);
+    r.emit('ingest', { state: 'ended', reason: 'publisher lost', facts: NO_FACTS, endedAt: '2026-11-21T12:01:00.000Z' });
+    await t.recorder.idle();
+    expect(t.closed[0]!.summary).toMatchObject({ endedAt: new Date('2026-11-21T12:01:00.000Z'), graceMs: 0 });
   });
 
   it('closes the open session as released when the engine goes away without an end (shutdown), and forgets the stream', async () => {

@@ -40,6 +40,10 @@ interface Tracked {
   session: Promise<string | undefined> | undefined;
   averages: SessionAverages;
   facts: SessionFacts;
+  /** While the publisher is gone (grace window): when it left. */
+  graceSince: Date | undefined;
+  /** Time the publisher was gone and came back, this session. */
+  graceMs: number;
   /** Writes of one stream run in order: a session row exists before it is updated or closed. */
   chain: Promise<void>;
 }
@@ -105,7 +109,7 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
 
   private onStarted(streamId: string): void {
     this.onReleased(streamId); // a previous engine's leftovers, should there be any
-    this.tracked.set(streamId, { session: undefined, averages: new SessionAverages(), facts: sessionFacts(EMPTY_FACTS), chain: Promise.resolve() });
+    this.tracked.set(streamId, { session: undefined, averages: new SessionAverages(), facts: sessionFacts(EMPTY_FACTS), graceSince: undefined, graceMs: 0, chain: Promise.resolve() });
   }
 
   private onReleased(streamId: string): void {
@@ -122,10 +126,26 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
       // A fresh start (a reconnect within the grace window carries a reason and continues).
       this.closeSession(streamId, tracked, 'replaced');
       tracked.averages = new SessionAverages();
+      tracked.graceSince = undefined;
+      tracked.graceMs = 0;
       tracked.facts = sessionFacts(event.facts);
       const facts = tracked.facts;
       const startedAt = this.clock.now();
       tracked.session = this.enqueueValue(streamId, tracked, () => this.history.createSession(streamId, startedAt, facts));
+    } else if (event.state === 'grace') {
+      tracked.graceSince ??= this.clock.now();
+    } else if (event.state === 'live' && tracked.graceSince !== undefined) {
+      // Back within the grace window: the time away is not on air.
+      tracked.graceMs += Math.max(0, this.clock.now().getTime() - tracked.graceSince.getTime());
+      tracked.graceSince = undefined;
+      const session = tracked.session;
+      const graceMs = tracked.graceMs;
+      if (session !== undefined) {
+        this.enqueue(streamId, tracked, async () => {
+          const id = await session;
+          if (id) await this.history.updateGrace(id, graceMs);
+        });
+      }
     } else if (event.state === 'ended') {
       // The session ends when its publisher left, not when the grace window ran out.
       this.closeSession(streamId, tracked, event.reason ?? 'ended', event.endedAt === undefined ? undefined : new Date(event.endedAt));
@@ -181,7 +201,9 @@ export class HistoryRecorder implements OnModuleInit, OnModuleDestroy {
     const session = tracked.session;
     if (session === undefined) return;
     tracked.session = undefined;
-    const summary = { endedAt, endReason: reason, ...tracked.averages.summary() };
+    // The session ends when its publisher left; a grace window it did not come back from is after that.
+    const summary = { endedAt, endReason: reason, graceMs: Math.round(tracked.graceMs), ...tracked.averages.summary() };
+    tracked.graceSince = undefined;
     this.enqueue(streamId, tracked, async () => {
       const id = await session;
       if (id) await this.history.closeSession(id, summary);

@@ -15,6 +15,8 @@ export interface SessionSummary {
   avgBitrateKbps: number | null;
   peakBitrateKbps: number | null;
   fps: number | null;
+  /** Milliseconds the publisher was gone and came back within the session. */
+  graceMs: number;
 }
 
 export interface DestinationEventInput {
@@ -35,6 +37,7 @@ export interface SessionRow extends SessionFacts {
   fps: number | null;
   avgBitrateKbps: number | null;
   peakBitrateKbps: number | null;
+  graceMs: number;
 }
 
 export interface InputSwitchRow {
@@ -56,6 +59,8 @@ export interface TimelineRow {
   destination: { name: string };
 }
 
+const SESSION = { id: true, startedAt: true, endedAt: true, endReason: true, videoCodec: true, audioCodec: true, width: true, height: true, fps: true, avgBitrateKbps: true, peakBitrateKbps: true, graceMs: true } as const;
+
 /** Publish sessions and destination state changes. */
 @Injectable()
 export class HistoryRepository {
@@ -67,6 +72,11 @@ export class HistoryRepository {
 
   async updateFacts(id: string, facts: SessionFacts): Promise<void> {
     await this.prisma.client.ingestSession.updateMany({ where: { id }, data: facts });
+  }
+
+  /** The publisher came back from a grace window: the time it was gone so far, while the session is open. */
+  async updateGrace(id: string, graceMs: number): Promise<void> {
+    await this.prisma.client.ingestSession.updateMany({ where: { id, endedAt: null }, data: { graceMs } });
   }
 
   /** Only a session still open is closed (a second close changes nothing). */
@@ -105,7 +115,16 @@ export class HistoryRepository {
       where: { streamId },
       orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
       take: limit,
-      select: { id: true, startedAt: true, endedAt: true, endReason: true, videoCodec: true, audioCodec: true, width: true, height: true, fps: true, avgBitrateKbps: true, peakBitrateKbps: true },
+      select: SESSION,
+    });
+  }
+
+  /** The most recent ended session of one user's streams (every stream's when undefined), with its stream's name. */
+  lastEnded(ownerId: string | undefined): Promise<(SessionRow & { streamId: string; stream: { name: string } }) | null> {
+    return this.prisma.client.ingestSession.findFirst({
+      where: { endedAt: { not: null }, ...(ownerId !== undefined ? { stream: { ownerId } } : {}) },
+      orderBy: [{ endedAt: 'desc' }, { id: 'desc' }],
+      select: { ...SESSION, streamId: true, stream: { select: { name: true } } },
     });
   }
 

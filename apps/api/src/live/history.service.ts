@@ -31,12 +31,12 @@ export class HistoryService {
 /** One session in the contract's shape; `events` are the stream's, oldest first, up to `until` (the next session's start). */
 export function toSession(row: SessionRow, events: readonly TimelineRow[], now: Date, detail: FailureDetail = 'full', until?: Date, switches: readonly InputSwitchRow[] = []): IngestSession {
   const within = (at: Date) => at >= row.startedAt && (until === undefined ? at <= now : at < until);
-  const end = row.endedAt ?? now;
   return {
     id: row.id,
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt?.toISOString() ?? null,
-    durationS: Math.max(0, Math.round((end.getTime() - row.startedAt.getTime()) / 100) / 10),
+    durationS: onAirS(row, now),
+    graceS: Math.round(row.graceMs / 100) / 10,
     endReason: row.endReason,
     live: row.endedAt === null,
     video: row.videoCodec === null ? null : { codec: row.videoCodec, width: row.width, height: row.height },
@@ -57,6 +57,12 @@ export function toSession(row: SessionRow, events: readonly TimelineRow[], now: 
       return parsed.success ? [parsed.data] : []; // a reason a newer engine wrote: left out, not a 500
     }),
   };
+}
+
+/** Seconds on air: start to end (or now), without the grace windows the publisher came back from. */
+export function onAirS(row: Pick<SessionRow, 'startedAt' | 'endedAt' | 'graceMs'>, now: Date): number {
+  const end = row.endedAt ?? now;
+  return Math.max(0, Math.round((end.getTime() - row.startedAt.getTime() - row.graceMs) / 100) / 10);
 }
 
 /** A stored reason and message as the viewer may see them (members: coarse; everyone: bounded text). */

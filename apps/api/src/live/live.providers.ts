@@ -6,10 +6,12 @@ import { HistoryService } from './history.service';
 import { LiveController } from './live.controller';
 import { LiveEventHub } from './live-event-hub';
 import { LIVE_EVENTS_TIMING, LiveEventsService, type LiveEventsTiming } from './live-events.service';
+import { LiveOverviewController } from './live-overview.controller';
+import { LiveOverviewService } from './live-overview.service';
 import { LiveStatusService } from './live-status.service';
 
 /** Live status, the events stream and publish history: what a stream is doing, and what it did. */
-export const LIVE_CONTROLLERS: Type[] = [LiveController];
+export const LIVE_CONTROLLERS: Type[] = [LiveController, LiveOverviewController];
 
 export const LIVE_PROVIDERS: Provider[] = [
   LiveStatusService,
@@ -19,4 +21,5 @@ export const LIVE_PROVIDERS: Provider[] = [
   HistoryRepository,
   HistoryRecorder,
   HistoryService,
+  LiveOverviewService,
 ];

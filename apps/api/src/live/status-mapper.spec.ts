@@ -10,6 +10,7 @@ describe('status mapping', () => {
     expect(status.ingest).toEqual({
       state: 'live',
       reconnectGrace: false,
+      graceEndsAt: null,
       startedAt: '2026-11-21T11:59:00.000Z',
       uptimeS: 60.4,
       bitrateKbps: 2600.4,
@@ -37,8 +38,13 @@ describe('status mapping', () => {
     expect(JSON.stringify(status)).not.toContain('obs-output');
   });
 
-  it('reports the grace window as live with reconnectGrace, since destinations stay connected', () => {
-    expect(statusFromStats(engineStats({ ingest: { state: 'grace', bitrateKbps: 0 } })).ingest).toMatchObject({ state: 'live', reconnectGrace: true, startedAt: '2026-11-21T11:59:00.000Z' });
+  it('reports the grace window as live with reconnectGrace, since destinations stay connected, and when it ends', () => {
+    expect(statusFromStats(engineStats({ ingest: { state: 'grace', bitrateKbps: 0, graceEndsAt: '2026-11-21T12:00:07.000Z' } })).ingest).toMatchObject({
+      state: 'live',
+      reconnectGrace: true,
+      graceEndsAt: '2026-11-21T12:00:07.000Z',
+      startedAt: '2026-11-21T11:59:00.000Z',
+    });
   });
 
   it('reports an engine ingest that ended but still settles its destinations as idle', () => {
@@ -49,7 +55,7 @@ describe('status mapping', () => {
     const status = idleStatus('s1', [{ id: 'a', name: 'YouTube', enabled: true }, { id: 'b', name: 'Twitch', enabled: false }], new Date('2026-11-21T12:00:00Z'));
     expect(streamStatusSchema.parse(status)).toEqual(status);
     expect(status.at).toBe('2026-11-21T12:00:00.000Z');
-    expect(status.ingest).toEqual({ state: 'idle', reconnectGrace: false, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null, audioPresent: false, video: null, audio: null });
+    expect(status.ingest).toEqual({ state: 'idle', reconnectGrace: false, graceEndsAt: null, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null, audioPresent: false, video: null, audio: null });
     expect(status.destinations.map((d) => [d.name, d.state, d.bytesSent, d.lastError])).toEqual([
       ['YouTube', 'idle', 0, null],
       ['Twitch', 'disabled', 0, null],
@@ -71,11 +77,12 @@ describe('status mapping', () => {
   });
 
   it('maps ingest events without the encoder string', () => {
-    const event = ingestEventFromEngine({ state: 'grace', reason: 'unpublished', facts: engineStats().ingest }, new Date('2026-11-21T12:00:02Z'));
+    const event = ingestEventFromEngine({ state: 'grace', reason: 'unpublished', facts: engineStats().ingest, graceEndsAt: '2026-11-21T12:00:12.000Z' }, new Date('2026-11-21T12:00:02Z'));
     expect(ingestEventSchema.strict().parse(event)).toEqual({
       state: 'grace',
       reason: 'unpublished',
       at: '2026-11-21T12:00:02.000Z',
+      graceEndsAt: '2026-11-21T12:00:12.000Z',
       video: { codec: 'h264', width: 1280, height: 720 },
       audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
       audioPresent: true,

@@ -47,6 +47,7 @@ export function statusFromStats(stats: StreamStats, detail: FailureDetail = 'ful
     ingest: {
       state: live ? 'live' : 'idle',
       reconnectGrace: ingest.state === 'grace',
+      graceEndsAt: ingest.state === 'grace' ? ingest.graceEndsAt : null,
       startedAt: ingest.startedAt,
       uptimeS: ingest.uptimeS,
       bitrateKbps: ingest.bitrateKbps,
@@ -123,6 +124,7 @@ export function ingestEventFromEngine(event: IngestEvent, at: Date): ContractIng
     state: event.state,
     reason: event.reason ?? null,
     at: at.toISOString(),
+    graceEndsAt: event.state === 'grace' ? (event.graceEndsAt ?? null) : null,
     video: video === null ? null : { codec: video.codec, width: video.width, height: video.height },
     audio: audio === null ? null : { codec: audio.codec, sampleRate: audio.sampleRate, channels: audio.channels },
     audioPresent: event.facts.audioPresent,

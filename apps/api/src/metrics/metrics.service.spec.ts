@@ -36,6 +36,7 @@ describe('metrics series', () => {
       destinations: [{ id: 'a', name: 'YouTube' }, { id: 'b', name: 'Twitch' }],
       buckets: [
         { destinationId: null, at, bitrateKbps: 2500.4, fps: 29.96, droppedFrames: 0, reconnects: 0, state: 'live' },
+        { destinationId: null, at: new Date('2026-11-21T12:00:00Z'), bitrateKbps: 0, fps: 0, droppedFrames: 0, reconnects: 0, state: 'grace' },
         { destinationId: 'a', at, bitrateKbps: 2400.6, fps: 0, droppedFrames: 4, reconnects: 1, state: 'reconnecting' },
         { destinationId: 'gone', at, bitrateKbps: 1, fps: 0, droppedFrames: 0, reconnects: 0, state: 'live' },
         { destinationId: 'a', at: new Date('2026-11-21T11:59:40Z'), bitrateKbps: 1, fps: 0, droppedFrames: 0, reconnects: 0, state: 'grace' },
@@ -46,7 +47,10 @@ describe('metrics series', () => {
       from: '2026-11-21T11:45:00.000Z',
       to: '2026-11-21T12:00:00.000Z',
       resolutionS: 10,
-      ingest: [{ at: '2026-11-21T11:59:50.000Z', bitrateKbps: 2500, fps: 30 }],
+      ingest: [
+        { at: '2026-11-21T11:59:50.000Z', bitrateKbps: 2500, fps: 30, state: 'live' },
+        { at: '2026-11-21T12:00:00.000Z', bitrateKbps: 0, fps: 0, state: 'grace' },
+      ],
       destinations: [
         {
           id: 'a',

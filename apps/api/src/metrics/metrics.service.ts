@@ -44,7 +44,7 @@ export function toSeries(input: { from: Date; to: Date; resolutionS: MetricsSeri
   for (const b of input.buckets) {
     const at = b.at.toISOString();
     if (b.destinationId === null) {
-      ingest.push({ at, bitrateKbps: Math.round(b.bitrateKbps), fps: Math.round(b.fps * 10) / 10 });
+      ingest.push({ at, bitrateKbps: Math.round(b.bitrateKbps), fps: Math.round(b.fps * 10) / 10, state: b.state === 'grace' || b.state === 'live' ? b.state : null });
       continue;
     }
     byDestination.get(b.destinationId)?.push({

@@ -64,6 +64,12 @@ export class StreamsRepository {
     await this.prisma.client.stream.updateMany({ where: { id: streamId }, data: { oldKeyAddress: address, oldKeySeenAt: at } });
   }
 
+  /** Names and owners of the streams with these ids (those that still exist). */
+  namesOf(ids: readonly string[]): Promise<{ id: string; name: string; ownerId: string }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.prisma.client.stream.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, ownerId: true } });
+  }
+
   find(id: string): Promise<StreamRow | null> {
     return this.prisma.client.stream.findUnique({ where: { id }, select: STREAM });
   }

@@ -12,6 +12,7 @@ export function engineStats(overrides: { streamId?: string; at?: string; ingest?
       encoder: 'obs-output module (libobs version 30.0.0)',
       state: 'live',
       startedAt: '2026-11-21T11:59:00.000Z',
+      graceEndsAt: null,
       bitrateKbps: 2600.4,
       videoBitrateKbps: 2470,
       audioBitrateKbps: 130,

@@ -1,4 +1,4 @@
-import type { Health } from '@fanout/contracts';
+import type { Health, LiveOverview } from '@fanout/contracts';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -55,12 +55,31 @@ describe('StatusPanel', () => {
     expect(screen.queryByText(/Nothing is publishing yet/)).toBeNull();
   });
 
-  it('says nothing is publishing when the listener is up with no connections', () => {
-    render(
-      <StatusPanel health={{ ...healthy, rtmp: { ...healthy.rtmp, connections: 0 } }} error={null} loading={false} onRetry={() => {}} />,
-    );
+  it('shows the last broadcast when nothing is publishing, instead of a generic hint', () => {
+    const idle = { ...healthy, rtmp: { ...healthy.rtmp, connections: 0 } };
+    const overview: LiveOverview = {
+      at: '2026-11-21T22:00:00Z',
+      streams: [],
+      lastBroadcast: { streamId: 's1', name: 'Sunday service', startedAt: '2026-11-21T19:00:00Z', endedAt: '2026-11-21T20:00:00Z', durationS: 3570, endReason: 'publisher stopped' },
+    };
+    render(<StatusPanel health={idle} error={null} loading={false} onRetry={() => {}} overview={overview} now={Date.parse('2026-11-21T22:00:00Z')} />);
     expect(within(valueOf('RTMP listener')).getByText('No connections')).toBeTruthy();
-    expect(screen.getByText(/Nothing is publishing yet/)).toBeTruthy();
+    expect(valueOf('Last broadcast').textContent).toBe('Sunday service, ended 2 h ago after 59 min 30 s on air');
+    expect(screen.getByRole('link', { name: 'Sunday service' }).getAttribute('href')).toBe('/streams/s1');
+    expect(screen.queryByText(/Nothing is publishing yet/)).toBeNull();
+  });
+
+  it('shows what is on air, with failing destinations, and says when nothing was ever broadcast', () => {
+    const live: LiveOverview = {
+      at: '2026-11-21T22:00:00Z',
+      streams: [{ streamId: 's1', name: 'Main', state: 'live', startedAt: '2026-11-21T21:00:00Z', destinations: { live: 2, enabled: 3, failing: 1 } }],
+      lastBroadcast: null,
+    };
+    const { unmount } = render(<StatusPanel health={healthy} error={null} loading={false} onRetry={() => {}} overview={live} />);
+    expect(valueOf('On air').textContent).toBe('Main live now · 2/3 destinations live · 1 failing');
+    unmount();
+    render(<StatusPanel health={healthy} error={null} loading={false} onRetry={() => {}} overview={{ ...live, streams: [] }} />);
+    expect(valueOf('Last broadcast').textContent).toMatch(/^Nothing has been broadcast yet/);
   });
 
   it('shows an error with a working Retry button when the API is down', async () => {

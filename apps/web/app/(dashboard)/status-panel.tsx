@@ -1,4 +1,5 @@
-import type { Health } from '@fanout/contracts';
+import type { Health, LiveOverview } from '@fanout/contracts';
+import Link from 'next/link';
 import { card, secondaryButton } from '@/components/ui';
 import { formatUptime, plural } from '@/lib/format';
 
@@ -26,16 +27,57 @@ function Row({ term, children }: { term: string; children: React.ReactNode }) {
   );
 }
 
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** What is on air now, or the last broadcast: what a streamer opening Settings wants to know first. */
+export function Broadcasts({ overview, now }: { overview: LiveOverview; now: number }) {
+  if (overview.streams.length > 0) {
+    return (
+      <ul className="space-y-0.5">
+        {overview.streams.map((s) => (
+          <li key={s.streamId}>
+            <Link href={`/streams/${s.streamId}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+              {s.name}
+            </Link>{' '}
+            {s.state === 'grace' ? 'publisher lost, holding its destinations' : 'live now'}
+            {s.destinations.enabled > 0 ? ` · ${s.destinations.live}/${s.destinations.enabled} destinations live` : ''}
+            {s.destinations.failing > 0 ? <span className="text-amber-700 dark:text-amber-400"> · {s.destinations.failing} failing</span> : null}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const last = overview.lastBroadcast;
+  if (!last) return <span>Nothing has been broadcast yet. Open a stream for its server URL and key, and point OBS at them to go live.</span>;
+  const ended = Date.parse(last.endedAt);
+  return (
+    <span>
+      <Link href={`/streams/${last.streamId}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+        {last.name}
+      </Link>
+      , ended{' '}
+      <time dateTime={last.endedAt} title={when.format(new Date(ended))}>
+        {formatUptime(Math.max(0, (now - ended) / 1000))} ago
+      </time>{' '}
+      after {formatUptime(last.durationS)} on air
+    </span>
+  );
+}
+
 export interface StatusPanelProps {
   health: Health | null;
   /** Why the last check failed; shown with a retry button. */
   error: string | null;
   loading: boolean;
   onRetry: () => void;
+  /** On air now and the last broadcast (`GET /api/live`), when known. */
+  overview?: LiveOverview | null;
+  /** The time the relative texts count from (default now). */
+  now?: number;
 }
 
 /** The "System status" card: presentational, fed by `SystemStatusClient`. */
-export function StatusPanel({ health, error, loading, onRetry }: StatusPanelProps) {
+export function StatusPanel({ health, error, loading, onRetry, overview = null, now = Date.now() }: StatusPanelProps) {
   return (
     <section aria-labelledby="system-status-title" aria-busy={loading} className={card}>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -85,15 +127,14 @@ export function StatusPanel({ health, error, loading, onRetry }: StatusPanelProp
             <span className="font-mono">{health.version}</span>
           </Row>
           <Row term="Uptime">
-            <span>{formatUptime(health.uptimeS)}</span>
+            <span data-testid="system-uptime">{formatUptime(health.uptimeS)}</span>
           </Row>
+          {overview ? (
+            <Row term={overview.streams.length > 0 ? 'On air' : 'Last broadcast'}>
+              <Broadcasts overview={overview} now={now} />
+            </Row>
+          ) : null}
         </dl>
-      ) : null}
-
-      {health && !error && health.rtmp.status === 'ok' && health.rtmp.connections === 0 ? (
-        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Nothing is publishing yet. Open a stream for its server URL and key, and point OBS at them to go live.
-        </p>
       ) : null}
     </section>
   );

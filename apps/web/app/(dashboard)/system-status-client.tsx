@@ -1,18 +1,25 @@
 'use client';
 
-import type { Health } from '@fanout/contracts';
+import type { Health, LiveOverview } from '@fanout/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { loadHealth, type HealthResult } from '@/lib/health';
+import { useLiveOverview } from '@/lib/use-live-overview';
+import { useNow } from '@/lib/use-now';
 import { StatusPanel } from './status-panel';
 
 const REFRESH_MS = 10_000;
 
 /**
  * Live system status: starts from the server-rendered report, then re-checks every
- * 10 s while the tab is visible (and at once when it becomes visible again).
+ * 10 s while the tab is visible (and at once when it becomes visible again). The uptime
+ * counts on between checks, and what is on air (or the last broadcast) comes from `/api/live`.
  */
-export function SystemStatusClient({ initial }: { initial: HealthResult }) {
+export function SystemStatusClient({ initial, initialOverview = null }: { initial: HealthResult; initialOverview?: LiveOverview | null }) {
   const [health, setHealth] = useState<Health | null>(initial.status === 'ok' ? initial.health : null);
+  /** When the shown report was taken (this page's clock), so its uptime can count on. */
+  const [receivedAt, setReceivedAt] = useState(() => Date.now());
+  const now = useNow(health !== null);
+  const overview = useLiveOverview(initialOverview, 10_000);
   const [error, setError] = useState<string | null>(initial.status === 'error' ? initial.message : null);
   const [loading, setLoading] = useState(false);
   const inFlight = useRef<AbortController | null>(null);
@@ -26,6 +33,7 @@ export function SystemStatusClient({ initial }: { initial: HealthResult }) {
       const result = await loadHealth(undefined, { signal: controller.signal });
       if (result.status === 'ok') {
         setHealth(result.health);
+        setReceivedAt(Date.now());
         setError(null);
       } else {
         setError(result.message);
@@ -56,5 +64,7 @@ export function SystemStatusClient({ initial }: { initial: HealthResult }) {
     };
   }, [refresh]);
 
-  return <StatusPanel health={health} error={error} loading={loading} onRetry={() => void refresh()} />;
+  // Counts on from the last report while checks succeed; a stale report keeps its figure.
+  const uptimeS = health === null ? 0 : health.uptimeS + (error ? 0 : Math.max(0, (now - receivedAt) / 1000));
+  return <StatusPanel health={health === null ? null : { ...health, uptimeS }} error={error} loading={loading} onRetry={() => void refresh()} overview={overview} now={now} />;
 }

@@ -22,22 +22,36 @@ const PASSWORD = 'correct horse battery';
 
 const skip = skipWithout('ffmpeg', HAVE_FFMPEG) || skipWithout('chromium', HAVE_CHROMIUM);
 
-/** A local RTMP destination: our RtmpServer accepting publishes with one key. */
-async function startSink() {
+/**
+ * A local RTMP destination: our RtmpServer accepting publishes with one key (refusing others),
+ * on `port` when given (a sink that comes back where it died).
+ */
+async function startSink(port = 0) {
   const server = new RtmpServer();
-  let mediaMessages = 0;
+  const counts = { media: 0, accepted: 0, rejected: 0, unpublished: 0 };
   server.on('session', (session) => {
     session.on('publish', (request) => {
       if (request.streamName !== SINK_KEY) {
+        counts.rejected += 1;
         request.reject('badName', 'unknown stream key');
         return;
       }
+      counts.accepted += 1;
       request.accept();
     });
-    session.on('video', () => (mediaMessages += 1));
+    session.on('unpublish', () => (counts.unpublished += 1));
+    session.on('video', () => (counts.media += 1));
   });
-  const { port } = await server.listen(0, '127.0.0.1');
-  return { server, url: `rtmp://127.0.0.1:${port}/live`, mediaMessages: () => mediaMessages };
+  let listening: { port: number } | undefined;
+  for (let attempt = 0; attempt < 40 && !listening; attempt++) {
+    try {
+      listening = await server.listen(port, '127.0.0.1');
+    } catch (error) {
+      if (port === 0 || attempt === 39) throw error;
+      await new Promise((r) => setTimeout(r, 250)); // the old socket is still closing
+    }
+  }
+  return { server, port: listening!.port, url: `rtmp://127.0.0.1:${listening!.port}/live`, counts, mediaMessages: () => counts.media };
 }
 
 /**
@@ -126,9 +140,28 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
     if (profileDir) await rm(profileDir, { recursive: true, force: true });
   }, 90_000);
 
-  it('signs in, creates a stream, goes live to a local sink through the copied URL and key, and shows disable, failure and reconnect', async () => {
-    const page = context!.pages()[0] ?? (await context!.newPage());
-    const consoleErrors: string[] = [];
+  // One browser page and one broadcast, shared by the steps below in order (each step needs the one before).
+  let page: Page;
+  const consoleErrors: string[] = [];
+  let server = '';
+  let key = '';
+  let card: ReturnType<Page['locator']>;
+  const poll = { timeout: 60_000, interval: 250 };
+  const PASSWORD_2 = 'a new and longer passphrase';
+
+  const publish = () =>
+    spawnLogged('ffmpeg', [
+      '-nostdin', '-loglevel', 'error', '-re',
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
+      '-f', 'lavfi', '-i', 'sine',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '60',
+      '-c:a', 'aac',
+      '-t', '180', '-f', 'flv', `${server}/${key}`,
+    ]);
+  const notifications = () => page.getByRole('region', { name: 'Notifications' });
+
+  it('signs in, creates a stream, adds a destination and tests its connection while idle, reading the server and key through the copy buttons', async () => {
+    page = context!.pages()[0] ?? (await context!.newPage());
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
@@ -155,46 +188,80 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('E2E broadcast');
 
     // A Custom destination pointing at the local sink.
-    await page.getByRole('button', { name: 'Add destination' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add destination' });
-    await dialog.getByLabel('Platform').selectOption('custom');
-    await dialog.getByLabel('Server URL').fill(sink!.url);
-    await dialog.getByLabel('Stream key').fill(SINK_KEY);
-    await dialog.getByLabel('Name').fill('Local sink');
-    await dialog.getByRole('button', { name: 'Add destination' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    const card = page.locator('li[data-destination-id]', { has: page.getByRole('heading', { name: 'Local sink' }) });
+    const addDestination = async (name: string, streamKey: string) => {
+      await page.getByRole('button', { name: 'Add destination' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add destination' });
+      await dialog.getByLabel('Platform').selectOption('custom');
+      await dialog.getByLabel('Server URL').fill(sink!.url);
+      await dialog.getByLabel('Stream key').fill(streamKey);
+      await dialog.getByLabel('Name').fill(name);
+      await dialog.getByRole('button', { name: 'Add destination' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    };
+    await addDestination('Local sink', SINK_KEY);
+    card = page.locator('li[data-destination-id]', { has: page.getByRole('heading', { name: 'Local sink' }) });
     await card.waitFor();
     await expect.poll(() => card.getAttribute('data-state')).toBe('idle');
+
+    // Test connection: says what happens at the platform, publishes, unpublishes, no media.
+    const before = { ...sink!.counts };
+    await card.getByRole('button', { name: 'Test connection to Local sink' }).click();
+    const test = page.getByRole('dialog', { name: 'Test Local sink' });
+    await expect.poll(() => test.textContent()).toContain('stops at once without sending audio or video');
+    await test.getByRole('button', { name: 'Run test' }).click();
+    await expect.poll(() => test.getByTestId('test-result').textContent(), poll).toContain('Connected: the server accepted the stream key');
+    await expect.poll(() => sink!.counts.unpublished, poll).toBeGreaterThan(before.unpublished);
+    expect(sink!.counts.accepted).toBe(before.accepted + 1);
+    expect(sink!.counts.media).toBe(before.media);
+    await test.getByRole('button', { name: 'Close' }).click();
+
+    // The same test with the wrong key says so in plain words; then the destination goes.
+    await addDestination('Wrong key', 'not-the-right-key');
+    const wrong = page.locator('li[data-destination-id]', { has: page.getByRole('heading', { name: 'Wrong key' }) });
+    await wrong.getByRole('button', { name: 'Test connection to Wrong key' }).click();
+    const wrongTest = page.getByRole('dialog', { name: 'Test Wrong key' });
+    await wrongTest.getByRole('button', { name: 'Run test' }).click();
+    await expect.poll(() => wrongTest.getByTestId('test-result').textContent(), poll).toContain('Could not publish: Rejected stream key');
+    await wrongTest.getByRole('button', { name: 'Close' }).click();
+    await wrong.getByRole('button', { name: 'Delete Wrong key' }).click();
+    await page.getByRole('dialog', { name: 'Delete Wrong key?' }).getByRole('button', { name: 'Delete destination' }).click();
+    await wrong.waitFor({ state: 'detached' });
     await screenshot(page, 'stream-idle');
 
     // Read the server URL and the key through the copy buttons, as a streamer would.
     await page.getByRole('button', { name: 'Copy server' }).click();
-    const server = await page.evaluate(() => navigator.clipboard.readText());
+    server = await page.evaluate(() => navigator.clipboard.readText());
     await page.getByRole('button', { name: 'Copy stream key' }).click();
-    const key = await page.evaluate(() => navigator.clipboard.readText());
+    key = await page.evaluate(() => navigator.clipboard.readText());
     expect(server).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/live$/);
     expect(key).toMatch(/^live_/);
+  }, 120_000);
 
-    ffmpeg = spawnLogged('ffmpeg', [
-      '-nostdin', '-loglevel', 'error', '-re',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
-      '-f', 'lavfi', '-i', 'sine',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '60',
-      '-c:a', 'aac',
-      '-t', '40', '-f', 'flv', `${server}/${key}`,
-    ]);
+  it('goes live, backfills the charts after a reload mid-broadcast, and fits a phone with the server and key first', async () => {
+    ffmpeg = publish();
 
     // Live: the stream, the destination, and a non-zero bitrate on the destination chart's series.
-    const poll = { timeout: 60_000, interval: 250 };
     await expect.poll(() => page.getByTestId('stream-live').textContent(), poll).toContain('Live');
     await expect.poll(() => card.getAttribute('data-state'), poll).toBe('live');
     const bitrate = page.locator('[data-testid="destination-bitrate"]').first();
     await expect.poll(async () => Number((await bitrate.getAttribute('data-kbps')) || 0), poll).toBeGreaterThan(0);
     expect(sink!.mediaMessages()).toBeGreaterThan(0);
-    await page.waitForTimeout(3_000); // a few seconds of chart for the screenshot
+    await page.waitForTimeout(8_000); // a few seconds of chart for the screenshot, and of samples written for the reload
+    await expect.poll(async () => Number((await page.getByTestId('live-ingest-bitrate').getAttribute('data-value')) || 0), poll).toBeGreaterThan(0);
+    expect(await page.getByTestId('live-health-timeline').locator('[data-destination-id] [data-state="live"]').count()).toBeGreaterThan(0);
     await screenshot(page, 'stream-live');
-    // Phone width: nothing may overflow sideways.
+
+    // Reload mid-broadcast: the charts come back with the minutes before, not empty.
+    const reloadedAt = Date.now();
+    await page.reload();
+    await expect.poll(() => page.getByTestId('stream-live').textContent(), poll).toContain('Live');
+    const chart = page.getByTestId('live-ingest-chart');
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')) - (Date.now() - reloadedAt) / 1000, { timeout: 20_000, interval: 250 })
+      .toBeGreaterThan(4);
+    card = page.locator('li[data-destination-id]', { has: page.getByRole('heading', { name: 'Local sink' }) });
+
+    // Phone width: nothing may overflow sideways; the ingest card comes first; URLs are whole.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(500); // charts follow their container through a ResizeObserver
     const overflow = await page.evaluate(() => ({
@@ -205,9 +272,16 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
         .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
     }));
     expect(overflow.width, overflow.widest.join('\n')).toBeLessThanOrEqual(390);
+    const ingestTop = (await page.getByRole('heading', { name: 'Ingest', exact: true }).boundingBox())!.y;
+    const destinationsTop = (await page.getByRole('heading', { name: 'Destinations', exact: true }).boundingBox())!.y;
+    expect(ingestTop).toBeLessThan(destinationsTop);
+    const url = card.getByTestId('destination-url');
+    expect(await url.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.textContent!.includes('rtmp://127.0.0.1:'))).toBe(true);
     await screenshot(page, 'stream-live-390', false);
     await page.setViewportSize({ width: 1280, height: 800 });
+  }, 120_000);
 
+  it('switches a destination off and on while live; a dying destination raises a toast and the Streams badge, and Retry now brings it back', async () => {
     // Switch the destination off while live, then on again.
     const toggle = page.getByRole('switch', { name: 'Send to Local sink' });
     await toggle.click();
@@ -216,46 +290,132 @@ describe.skipIf(skip)('dashboard end to end (browser, platform, ffmpeg)', () => 
     await toggle.click();
     await expect.poll(() => card.getAttribute('data-state'), poll).toBe('live');
 
-    // The sink dies: the destination reconnects, with a countdown.
+    // The sink dies: the destination reconnects, with a countdown; a toast and the badge say so.
+    const port = sink!.port;
     await sink!.server.close();
     await expect.poll(() => card.getByTestId('state-label').textContent(), poll).toMatch(/^Reconnecting( in \d+ s| now)?$/);
     await expect.poll(() => card.getByTestId('state-label').textContent(), poll).toMatch(/^Reconnecting in \d+ s$/);
+    await expect.poll(() => notifications().getByRole('alert').first().textContent(), poll).toContain('Local sink lost its connection');
+    const badge = page.getByRole('navigation', { name: 'Main' }).getByTestId('streams-failing-badge');
+    await expect.poll(() => badge.textContent(), poll).toContain('1 stream has a failing destination');
 
-    // The streams list shows it live with its destination health.
+    // It comes back where it was; Retry now connects at once instead of waiting out the backoff
+    // (once the wait is long enough that the scheduled attempt cannot beat the click).
+    await expect.poll(() => card.getByTestId('state-label').textContent(), poll).toMatch(/^Reconnecting in ([2-9]|\d\d+) s$/);
+    sink = await startSink(port);
+    await card.getByRole('button', { name: 'Retry Local sink now' }).click();
+    await expect.poll(() => card.getAttribute('data-state'), poll).toBe('live');
+    await expect.poll(() => notifications().getByText('Local sink is live again').count(), poll).toBe(1);
+    await expect.poll(() => badge.count(), poll).toBe(0);
+  }, 120_000);
+
+  it('counts down the grace window when the encoder drops out, with destinations holding, then ends the broadcast', async () => {
     await stop(ffmpeg, 5_000, 'SIGKILL');
+    const countdown = page.getByTestId('grace-countdown');
+    await expect.poll(() => countdown.textContent(), poll).toMatch(/Publisher lost · destinations end in \d+ s/);
+    await expect.poll(() => card.getByTestId('state-label').textContent(), poll).toBe('Holding');
+    expect(await card.textContent()).not.toMatch(/kb\/s|Mb\/s/);
+    const first = Number(/end in (\d+) s/.exec((await countdown.textContent())!)![1]);
+    await screenshot(page, 'stream-grace');
+    await expect.poll(async () => Number(/end in (\d+) s/.exec((await countdown.textContent()) ?? '')?.[1] ?? 99), poll).toBeLessThan(first);
+    // The window runs out: the broadcast ends, the destination goes idle.
+    await expect.poll(() => page.getByTestId('stream-live').textContent(), poll).toContain('Idle');
+    await expect.poll(() => card.getAttribute('data-state'), poll).toBe('idle');
+    await expect.poll(() => countdown.count()).toBe(0);
+
+    // History: the session as a health timeline, the change log behind "Every change".
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByRole('button', { name: 'Details' }).first().click();
+    const timeline = history.locator('[data-testid$="-health-timeline"]');
+    await expect.poll(() => timeline.locator('[data-destination-id] [data-state="live"]').count(), poll).toBeGreaterThan(0);
+    expect(await history.textContent()).not.toContain('Now');
+    await history.getByText(/Every change, as a list/).click();
+    const log = history.locator('details[open]');
+    await expect.poll(() => log.count(), poll).toBe(1);
+    expect(await log.textContent()).toMatch(/Local sink.*up/s);
+  }, 120_000);
+
+  it('renames a stream and deletes one by typing its name', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Streams' }).click();
     await page.waitForURL(`${origin}/streams`);
     await page.getByRole('link', { name: 'E2E broadcast' }).waitFor();
     await screenshot(page, 'streams-list', false);
+    await page.getByLabel('New stream name').fill('Throwaway');
+    await page.getByRole('button', { name: 'Create stream' }).click();
+    await page.waitForURL(/\/streams\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename stream' });
+    await rename.getByLabel('Name', { exact: true }).fill('Renamed stream');
+    await rename.getByRole('button', { name: 'Save name' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), poll).toBe('Renamed stream');
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const remove = page.getByRole('dialog', { name: 'Delete Renamed stream?' });
+    expect(await remove.getByRole('button', { name: 'Delete stream' }).isDisabled()).toBe(true);
+    await remove.getByLabel('Type “Renamed stream” to confirm').fill('Renamed stream');
+    await remove.getByRole('button', { name: 'Delete stream' }).click();
+    await page.waitForURL(`${origin}/streams`);
+    await page.getByRole('link', { name: 'E2E broadcast' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Renamed stream' }).count()).toBe(0);
+  }, 60_000);
 
-    // Settings: a personal API token is shown once.
+  it('shows the last broadcast and a live uptime in settings, the test in the audit log, changes the password, and signs out', async () => {
+    // Settings: a personal API token is shown once; the uptime counts on; the last broadcast is there.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Users and roles' }).waitFor();
     await page.getByLabel('Token name').fill('e2e');
     await page.getByRole('button', { name: 'Create token' }).click();
     await expect.poll(() => page.getByLabel('New API token').inputValue(), poll).toMatch(/^fo_pat_/);
+    const status = page.getByRole('region', { name: 'System status' });
+    await expect.poll(() => status.textContent(), poll).toMatch(/Last broadcastE2E broadcast, ended .+ ago after .+ on air/);
+    const uptime = await page.getByTestId('system-uptime').textContent();
+    await expect.poll(() => page.getByTestId('system-uptime').textContent(), { timeout: 10_000, interval: 250 }).not.toBe(uptime);
     await screenshot(page, 'settings', false);
 
-    // Your account: this browser is listed as signed in.
+    // The audit log: the connection test, filtered by action.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.waitForURL(`${origin}/settings/audit`);
+    await page.getByLabel('Action').selectOption({ label: 'Tested destination' });
+    await page.waitForURL(/action=destination\.test/);
+    const entries = page.getByRole('region', { name: 'Audit entries' });
+    await expect.poll(() => entries.locator('[data-action="destination.test"]').count(), poll).toBe(2);
+    expect(await entries.locator('[data-action]:not([data-action="destination.test"])').count()).toBe(0);
+    await expect.poll(() => entries.textContent()).toContain(`${EMAIL} tested destination Local sink`);
+    await page.getByLabel('Action').selectOption({ label: 'Retried destination now' });
+    await expect.poll(() => entries.textContent(), poll).toContain(`${EMAIL} retried destination now Local sink`);
+    await screenshot(page, 'audit', false);
+
+    // Your account: this browser is listed as signed in; change the password.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Your password and signed-in browsers' }).click();
     await page.waitForURL(`${origin}/settings/account`);
     await page.getByRole('list', { name: 'Your sessions' }).getByText('This browser').waitFor();
     await screenshot(page, 'account', false);
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(PASSWORD_2);
+    await page.getByLabel('New password again').fill(PASSWORD_2);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Password changed' }).count(), poll).toBe(1);
 
-    // Sign out.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Sign out, and back in with the new password.
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${origin}/login`);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD_2);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${origin}/streams`);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(`${origin}/login`);
 
     // No page broke under the CSP: the browser reported no violation and logged no CSP error.
     expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
     expect(consoleErrors.filter((text) => /Content[- ]Security[- ]Policy|CSP violation/i.test(text))).toEqual([]);
-  }, 240_000);
+  }, 120_000);
 
   it('plays the live preview within a second or two of the encoder: glass-to-glass measured from a wall clock burnt into the frames', async () => {
     const page = await context!.newPage();
     await page.goto(`${origin}/login`);
     await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD_2);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${origin}/streams`);
     await page.getByLabel('New stream name').fill('Preview check');

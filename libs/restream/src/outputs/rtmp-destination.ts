@@ -184,18 +184,24 @@ export class RtmpDestination implements Sink {
 
   /**
    * A new spec for this id. Name and rules apply at once; a new URL, key or TLS setting drops
-   * the connection (cleanly) and connects again right away.
+   * the connection (cleanly) and connects again right away. An edited server, key or TLS
+   * setting (or switching the destination back on) starts its reconnect count and last error
+   * afresh: they described the old settings.
    */
   update(spec: DestinationSpec, ingestLive: boolean): void {
     const previous = this.specValue;
     this.specValue = spec;
     this.keyPrint = fingerprint(spec.streamKey);
+    const changed = previous.url !== spec.url || previous.streamKey !== spec.streamKey || !sameTls(previous.tls, spec.tls);
+    if (changed || (spec.enabled && !previous.enabled)) {
+      this.reconnects = 0;
+      this.lastError = null;
+    }
     if (previous.enabled !== spec.enabled) {
       if (spec.enabled) this.enable(ingestLive);
       else this.disable();
       return;
     }
-    const changed = previous.url !== spec.url || previous.streamKey !== spec.streamKey || !sameTls(previous.tls, spec.tls);
     if (!changed || this.status === 'disabled' || this.status === 'idle') return;
     this.log.info({}, 'destination reconfigured: reconnecting');
     this.disconnect();

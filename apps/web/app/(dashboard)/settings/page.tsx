@@ -1,4 +1,4 @@
-import { apiTokenListSchema, userListSchema } from '@fanout/contracts';
+import { apiTokenListSchema, liveOverviewSchema, userListSchema } from '@fanout/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiUnavailable } from '@/components/api-unavailable';
@@ -18,22 +18,30 @@ export default async function SettingsPage() {
   if ('unreachable' in auth) return <ApiUnavailable message={auth.unreachable} />;
   const manager = auth.user.role === 'owner' || auth.user.role === 'admin';
   try {
-    const [tokens, users, health] = await Promise.all([
+    const [tokens, users, health, overview] = await Promise.all([
       serverApi(apiPaths.tokens(), { schema: apiTokenListSchema }),
       manager ? serverApi(apiPaths.users(), { schema: userListSchema }) : Promise.resolve(null),
       loadHealth(serverApi),
+      serverApi(apiPaths.live(), { schema: liveOverviewSchema }).catch(() => null),
     ]);
     return (
       <div className="space-y-6">
         <div className="flex flex-wrap items-baseline justify-between gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
-          <Link href="/settings/account" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
-            Your password and signed-in browsers
-          </Link>
+          <div className="flex flex-wrap gap-x-5 gap-y-1">
+            {manager ? (
+              <Link href="/settings/audit" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+                Audit log
+              </Link>
+            ) : null}
+            <Link href="/settings/account" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+              Your password and signed-in browsers
+            </Link>
+          </div>
         </div>
         {users ? <UsersClient initial={users} me={auth.user} /> : null}
         <TokensClient initial={tokens} />
-        <SystemStatusClient initial={health} />
+        <SystemStatusClient initial={health} initialOverview={overview} />
       </div>
     );
   } catch (error) {

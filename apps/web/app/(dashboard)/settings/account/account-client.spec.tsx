@@ -71,4 +71,18 @@ describe('AccountClient', () => {
     expect(await screen.findByRole('list', { name: 'Your sessions' })).toBeTruthy();
     await vi.waitFor(() => expect(screen.queryByText('Safari on iOS')).toBeNull());
   });
+
+  it('signs every other browser out at once, keeping this one', async () => {
+    const user = userEvent.setup();
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { revoked: 2 }));
+    render(<AccountClient me={ME} initialSessions={[session('s1', true, FIREFOX), session('s2', false, PHONE), session('s3', false, FIREFOX)]} />);
+    await user.click(screen.getByRole('button', { name: 'Sign out all other browsers' }));
+    expect(screen.getByRole('dialog', { name: 'Sign out every other browser?' }).textContent).toContain('2 other browsers will have to sign in again');
+    await user.click(screen.getByRole('button', { name: 'Sign out others' }));
+    expect(fetchMock.mock.calls[0]![0]).toBe('/api/auth/sessions');
+    expect(fetchMock.mock.calls[0]![1]?.method).toBe('DELETE');
+    expect(await screen.findByText('Signed out 2 other browsers.')).toBeTruthy();
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: 'Sign out all other browsers' })).toBeNull();
+  });
 });

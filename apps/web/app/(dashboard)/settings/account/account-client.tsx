@@ -1,11 +1,12 @@
 'use client';
 
-import { changePasswordSchema, type SessionInfo, type User } from '@fanout/contracts';
+import { changePasswordSchema, revokedSessionsSchema, type SessionInfo, type User } from '@fanout/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TextField } from '@/components/text-field';
 import { alertBox, card, primaryButton, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
+import { plural } from '@/lib/format';
 import { useApiForm } from '@/lib/use-api-form';
 import { apiPaths } from '@/lib/api-paths';
 
@@ -25,7 +26,9 @@ export function AccountClient({ me, initialSessions }: { me: User; initialSessio
   const [sessions, setSessions] = useState(initialSessions);
   const { errors, setErrors, formError, pending, submit } = useApiForm('Could not change the password.');
   const [done, setDone] = useState(false);
-  const [revoking, setRevoking] = useState<SessionInfo | null>(null);
+  const [revoking, setRevoking] = useState<SessionInfo | 'others' | null>(null);
+  const [signedOut, setSignedOut] = useState<string | null>(null);
+  const others = sessions.filter((s) => !s.current).length;
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -76,9 +79,22 @@ export function AccountClient({ me, initialSessions }: { me: User; initialSessio
       </section>
 
       <section aria-labelledby="sessions-title" className={card}>
-        <h2 id="sessions-title" className="text-base font-semibold">
-          Signed-in browsers
-        </h2>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="sessions-title" className="text-base font-semibold">
+            Signed-in browsers
+          </h2>
+          {others > 0 ? (
+            <button type="button" className={secondaryButton} onClick={() => setRevoking('others')}>
+              Sign out all other browsers
+            </button>
+          ) : null}
+        </div>
+        <p className={`mt-1 ${subtleText}`}>A browser you sign out here loses access at its next click, and stops receiving live updates within seconds.</p>
+        {signedOut ? (
+          <p role="status" className="mt-3 text-sm text-emerald-700 dark:text-emerald-400">
+            {signedOut}
+          </p>
+        ) : null}
         <ul className="mt-4 divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Your sessions">
           {sessions.map((s) => (
             <li key={s.id} className="flex flex-wrap items-center gap-3 py-3">
@@ -99,7 +115,20 @@ export function AccountClient({ me, initialSessions }: { me: User; initialSessio
             </li>
           ))}
         </ul>
-        {revoking ? (
+        {revoking === 'others' ? (
+          <ConfirmDialog
+            title="Sign out every other browser?"
+            description={`${plural(others, 'other browser', 'other browsers')} will have to sign in again. This one stays signed in.`}
+            confirmLabel="Sign out others"
+            pendingLabel="Signing out…"
+            onClose={() => setRevoking(null)}
+            onConfirm={async () => {
+              const { revoked } = await apiRequest(apiPaths.sessions(), { method: 'DELETE', schema: revokedSessionsSchema });
+              setSessions((list) => list.filter((x) => x.current));
+              setSignedOut(`Signed out ${plural(revoked, 'other browser', 'other browsers')}.`);
+            }}
+          />
+        ) : revoking ? (
           <ConfirmDialog
             title="Sign this browser out?"
             description={`${describeAgent(revoking.userAgent)} at ${revoking.ip ?? 'an unknown address'} will have to sign in again.`}

@@ -9,8 +9,9 @@ import { alertBox, cardFrame, primaryButton, secondaryButton, subtleText } from 
 import { apiRequest } from '@/lib/api';
 import { formatKbps } from '@/lib/format';
 import { type DestinationView, displayedState } from '@/lib/stream-view';
-import { DestinationForm } from './destination-form';
 import { apiPaths } from '@/lib/api-paths';
+import { RetryNowButton, TestConnectionButton } from './destination-actions';
+import { DestinationForm } from './destination-form';
 
 function Toggle({ checked, label, disabled, onChange }: { checked: boolean; label: string; disabled?: boolean; onChange: (next: boolean) => void }) {
   return (
@@ -32,6 +33,7 @@ function DestinationCard({
   destination,
   live,
   ingestLive,
+  grace,
   onChanged,
   onEdit,
   onDelete,
@@ -39,13 +41,16 @@ function DestinationCard({
   destination: Destination;
   live: DestinationView | undefined;
   ingestLive: boolean;
+  /** The publisher is gone and destinations are held open (grace window). */
+  grace: boolean;
   onChanged: (d: Destination) => void;
   onEdit: () => void;
   onDelete: () => void;
 }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const state = displayedState(destination.enabled, live, ingestLive);
+  const state = displayedState(destination.enabled, live, ingestLive, grace);
+  const canRetry = ingestLive && (state === 'reconnecting' || state === 'failed');
 
   async function setEnabled(enabled: boolean) {
     setPending(true);
@@ -64,16 +69,18 @@ function DestinationCard({
   const warnings = [...destination.warnings, ...(live?.warnings ?? [])];
   return (
     <li className="px-4 py-4 sm:px-5" data-destination-id={destination.id} data-state={state}>
-      <div className="flex flex-wrap items-start gap-3">
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-start">
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
-            <h3 className="truncate text-base font-semibold">{destination.name}</h3>
+            <h3 className="min-w-0 text-base font-semibold break-words">{destination.name}</h3>
             <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">{platformPreset(destination.platform).label}</span>
           </div>
-          <p className={`mt-0.5 truncate font-mono text-xs ${subtleText}`} title={destination.url}>
-            {destination.url} · key {destination.streamKeyMasked}
+          {/* The whole URL, wrapped where it must: a cut-off server name is a guessing game. */}
+          <p className={`mt-0.5 font-mono text-xs break-all ${subtleText}`} data-testid="destination-url">
+            {destination.url}
+            <span className="whitespace-nowrap"> · key {destination.streamKeyMasked}</span>
           </p>
-          <div className="mt-2 flex flex-wrap items-center gap-3">
+          <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1">
             <StateBadge state={state} reason={live?.failure?.reason} nextRetryAt={live?.nextRetryAt} />
             {state === 'live' && live ? <span className="text-sm font-medium tabular-nums">{formatKbps(live.bitrateKbps)}</span> : null}
             {live && (live.droppedFrames > 0 || live.reconnects > 0) ? (
@@ -98,8 +105,10 @@ function DestinationCard({
             </p>
           ) : null}
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2">
           <Toggle checked={destination.enabled} disabled={pending} label={`Send to ${destination.name}`} onChange={setEnabled} />
+          {canRetry ? <RetryNowButton destination={destination} onError={setError} /> : null}
+          {!ingestLive ? <TestConnectionButton destination={destination} /> : null}
           <button type="button" className={secondaryButton} onClick={onEdit} aria-label={`Edit ${destination.name}`}>
             Edit
           </button>
@@ -120,12 +129,14 @@ export function DestinationsPanel({
   destinations,
   live,
   ingestLive,
+  grace = false,
   onChange,
 }: {
   streamId: string;
   destinations: Destination[];
   live: DestinationView[];
   ingestLive: boolean;
+  grace?: boolean;
   onChange: (next: Destination[]) => void;
 }) {
   const [editing, setEditing] = useState<Editing>(null);
@@ -156,6 +167,7 @@ export function DestinationsPanel({
               destination={d}
               live={byId.get(d.id)}
               ingestLive={ingestLive}
+              grace={grace}
               onChanged={upsert}
               onEdit={() => setEditing({ mode: 'edit', destination: d })}
               onDelete={() => setEditing({ mode: 'delete', destination: d })}

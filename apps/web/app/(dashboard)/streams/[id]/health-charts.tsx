@@ -1,47 +1,72 @@
 'use client';
 
+import type { IngestSession, StreamStatus } from '@fanout/contracts';
 import { TimeChart } from '@/components/time-chart';
 import { formatKbps } from '@/lib/format';
+import { healthTimeline } from '@/lib/health-timeline';
 import { lastValue, type Series } from '@/lib/metrics';
+import { HealthTimeline } from './health-timeline';
+import { type Figure, IngestChart } from './ingest-chart';
 
-const kbps = formatKbps;
+/** Live charts show "now" over a rolling window; a past session shows its averages, never a "now". */
+export type ChartMode = { kind: 'live'; ingest: StreamStatus['ingest'] | null; windowS: number } | { kind: 'session'; session: IngestSession };
 
-function sum(values: readonly (number | null)[]): number {
-  return values.reduce<number>((total, v) => total + (v ?? 0), 0);
+function mean(values: readonly (number | null)[]): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    sum += v;
+    n += 1;
+  }
+  return n === 0 ? null : sum / n;
+}
+
+const fps = (v: number | null | undefined) => (v === null || v === undefined || v <= 0 ? '—' : `${v.toFixed(1)} fps`);
+
+function ingestFigures(series: Series, mode: ChartMode, idPrefix: string): Figure[] {
+  if (mode.kind === 'session') {
+    const s = mode.session;
+    return [
+      { label: 'Average', value: formatKbps(s.avgBitrateKbps), testId: `${idPrefix}-ingest-average`, raw: s.avgBitrateKbps },
+      { label: 'Peak', value: formatKbps(s.peakBitrateKbps) },
+      { label: 'Frame rate', value: fps(s.avgFps) },
+    ];
+  }
+  const ingest = mode.ingest;
+  const grace = ingest?.reconnectGrace === true;
+  const kbps = grace ? 0 : lastValue(series.ingestBitrateKbps);
+  const keyframe = ingest?.keyframeIntervalS ?? null;
+  return [
+    { label: grace ? 'Now (publisher lost)' : 'Now', value: formatKbps(kbps), testId: `${idPrefix}-ingest-bitrate`, raw: kbps },
+    { label: 'Frame rate', value: grace ? '—' : fps(ingest?.fps ?? lastValue(series.ingestFps)), testId: `${idPrefix}-ingest-fps`, raw: ingest?.fps ?? null },
+    { label: 'Keyframe every', value: keyframe === null || grace ? '—' : `${keyframe.toFixed(1)} s`, testId: `${idPrefix}-keyframe-interval`, raw: keyframe },
+  ];
 }
 
 /**
- * The three health charts (ingest, per-destination bitrate, drops and reconnects), each
- * with readouts fed by the same series, so what the numbers say is what the lines show.
+ * The stream's health: the incoming bitrate with its figures beside it, bitrate per
+ * destination, and one destination health timeline (state over time, drops and reconnects as
+ * marks). The same pieces for the live window and for a past session.
  */
-export function HealthCharts({ series, idPrefix = 'live', windowS }: { series: Series; idPrefix?: string; windowS?: number }) {
-  const ingestKbps = lastValue(series.ingestBitrateKbps);
-  const ingestFps = lastValue(series.ingestFps);
+export function HealthCharts({ series, idPrefix = 'live', mode }: { series: Series; idPrefix?: string; mode: ChartMode }) {
   const destinations = series.order.map((id) => ({ id, ...series.destinations[id]! }));
+  const windowS = mode.kind === 'live' ? mode.windowS : undefined;
+  const grace = mode.kind === 'live' && mode.ingest?.reconnectGrace === true;
+  const last = series.t.at(-1);
+  const timeline =
+    mode.kind === 'live'
+      ? healthTimeline(series, last === undefined ? { stepS: 1 } : { from: Math.max(series.t[0]!, last + 1 - mode.windowS), to: last + 1, stepS: 1 })
+      : healthTimeline(series, {
+          from: Date.parse(mode.session.startedAt) / 1000,
+          to: Date.parse(mode.session.endedAt ?? new Date().toISOString()) / 1000,
+          events: mode.session.timeline,
+        });
 
   return (
-    <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
-      <div className="min-w-0">
-        <TimeChart
-          title="Ingest bitrate and frame rate"
-          testId={`${idPrefix}-ingest-chart`}
-          t={series.t}
-          windowS={windowS}
-          yLabel="kb/s"
-          y2Label="fps"
-          lines={[
-            { label: 'Bitrate (kb/s)', values: series.ingestBitrateKbps },
-            { label: 'Frame rate (fps)', values: series.ingestFps, scale: 'y2' },
-          ]}
-        />
-        <p className="mt-1 text-sm tabular-nums">
-          Now:{' '}
-          <output data-testid={`${idPrefix}-ingest-bitrate`} data-kbps={ingestKbps ?? ''}>
-            {kbps(ingestKbps)}
-          </output>{' '}
-          · <output data-testid={`${idPrefix}-ingest-fps`}>{ingestFps === null ? '—' : `${ingestFps.toFixed(1)} fps`}</output>
-        </p>
-      </div>
+    <div className="grid grid-cols-1 gap-6">
+      <IngestChart series={series} windowS={windowS} testId={`${idPrefix}-ingest-chart`} figures={ingestFigures(series, mode, idPrefix)} />
+      <HealthTimeline model={timeline} testId={`${idPrefix}-health-timeline`} endLabel={mode.kind === 'live' ? 'now' : undefined} />
       <div className="min-w-0">
         <TimeChart
           title="Bitrate per destination"
@@ -49,43 +74,30 @@ export function HealthCharts({ series, idPrefix = 'live', windowS }: { series: S
           t={series.t}
           windowS={windowS}
           yLabel="kb/s"
+          height={150}
           lines={destinations.map((d) => ({ label: d.name, values: d.bitrateKbps }))}
         />
         {destinations.length === 0 ? <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">No destination data yet.</p> : null}
         <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm tabular-nums">
           {destinations.map((d) => {
+            if (mode.kind === 'session') {
+              const average = mean(d.bitrateKbps);
+              return (
+                <li key={d.id}>
+                  {d.name}: average {formatKbps(average === null ? null : Math.round(average))}
+                </li>
+              );
+            }
             const value = lastValue(d.bitrateKbps);
             return (
               <li key={d.id}>
                 {d.name}:{' '}
                 <output data-testid="destination-bitrate" data-destination-id={d.id} data-kbps={value ?? ''}>
-                  {kbps(value)}
+                  {grace && lastValue(d.state) === 'live' ? 'holding' : formatKbps(value)}
                 </output>
               </li>
             );
           })}
-        </ul>
-      </div>
-      <div className="min-w-0 xl:col-span-2">
-        <TimeChart
-          title="Dropped frames and reconnects"
-          testId={`${idPrefix}-drops-chart`}
-          t={series.t}
-          windowS={windowS}
-          yLabel="frames"
-          y2Label="reconnects"
-          height={150}
-          lines={destinations.flatMap((d) => [
-            { label: `${d.name}: dropped`, values: d.droppedFrames, stepped: true },
-            { label: `${d.name}: reconnects`, values: d.reconnects, scale: 'y2' as const, stepped: true },
-          ])}
-        />
-        <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm tabular-nums">
-          {destinations.map((d) => (
-            <li key={d.id}>
-              {d.name}: {sum(d.droppedFrames)} dropped, {sum(d.reconnects)} reconnects in this window
-            </li>
-          ))}
         </ul>
       </div>
     </div>

@@ -34,16 +34,69 @@ export function timelineByDestination(timeline: readonly DestinationTimelineEntr
   return [...groups.values()];
 }
 
-function Timeline({ session }: { session: IngestSession }) {
+/** Every state change, per destination, as text: the detail behind the health timeline. */
+function ChangeLog({ session }: { session: IngestSession }) {
   const groups = timelineByDestination(session.timeline);
   if (groups.length === 0) return <p className={subtleText}>No destination changes in this session.</p>;
+  return (
+    <details className="group rounded-lg border border-zinc-200 dark:border-zinc-800">
+      <summary className="cursor-pointer px-3 py-2 text-sm font-medium select-none">
+        Every change, as a list ({session.timeline.length})
+      </summary>
+      <div className="border-t border-zinc-200 px-3 py-3 dark:border-zinc-800">
+        <ChangeList groups={groups} />
+      </div>
+    </details>
+  );
+}
+
+export type ChangeItem = { kind: 'change'; entry: DestinationTimelineEntry } | { kind: 'retries'; from: string; to: string; attempts: number; reason: string | null; message: string | null };
+
+/**
+ * A destination's changes with each run of failed retries (connecting → reconnecting → connecting…)
+ * folded into one line, so a flapping destination reads as "retried 12 times", not 24 lines.
+ */
+export function foldRetries(entries: readonly DestinationTimelineEntry[]): ChangeItem[] {
+  const out: ChangeItem[] = [];
+  for (const entry of entries) {
+    const last = out.at(-1);
+    const retryStep = (entry.from === 'reconnecting' && entry.to === 'connecting') || (entry.from === 'connecting' && entry.to === 'reconnecting');
+    if (retryStep && last?.kind === 'retries') {
+      last.to = entry.at;
+      if (entry.to === 'connecting') last.attempts += 1;
+      else [last.reason, last.message] = [entry.reason, entry.message];
+      continue;
+    }
+    if (entry.from === 'reconnecting' && entry.to === 'connecting' && last?.kind === 'change' && last.entry.to === 'reconnecting') {
+      out.push({ kind: 'retries', from: entry.at, to: entry.at, attempts: 1, reason: last.entry.reason, message: last.entry.message });
+      continue;
+    }
+    out.push({ kind: 'change', entry });
+  }
+  return out;
+}
+
+function ChangeList({ groups }: { groups: ReturnType<typeof timelineByDestination> }) {
   return (
     <ul className="space-y-3">
       {groups.map((d) => (
         <li key={d.id}>
           <p className="text-sm font-semibold">{d.name}</p>
           <ol className="mt-1 space-y-0.5 border-l-2 border-zinc-200 pl-3 dark:border-zinc-700">
-            {d.entries.map((e, i) => {
+            {foldRetries(d.entries).map((item, i) => {
+              if (item.kind === 'retries') {
+                const why = reasonText(item.reason, item.message);
+                return (
+                  <li key={`${item.from}-r${i}`} className="text-sm">
+                    <time dateTime={item.from} className={`tabular-nums ${subtleText}`}>
+                      {timeOnly.format(new Date(item.from))}–{timeOnly.format(new Date(item.to))}
+                    </time>{' '}
+                    <span className="font-medium text-amber-700 dark:text-amber-400">retried {item.attempts === 1 ? 'once' : `${item.attempts} times`}</span>
+                    {why ? <span>: {why}</span> : null}
+                  </li>
+                );
+              }
+              const e = item.entry;
               const up = e.to === 'live';
               const trouble = e.to === 'failed' || e.to === 'reconnecting';
               const why = up ? null : reasonText(e.reason, e.message);
@@ -81,17 +134,17 @@ function SessionDetail({ streamId, session }: { streamId: string; session: Inges
   }, [streamId, session.startedAt, session.endedAt]);
 
   return (
-    <div className="mt-4 space-y-6">
-      <Timeline session={session} />
+    <div className="mt-4 space-y-4">
       {error ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}
         </p>
       ) : series ? (
-        <HealthCharts series={series} idPrefix={`session-${session.id}`} />
+        <HealthCharts series={series} idPrefix={`session-${session.id}`} mode={{ kind: 'session', session }} />
       ) : (
         <p className={subtleText}>Loading charts…</p>
       )}
+      <ChangeLog session={session} />
     </div>
   );
 }
@@ -149,6 +202,7 @@ export function HistoryPanel({ streamId, refreshKey }: { streamId: string; refre
                 <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
                   <span className="text-sm font-medium">{dateTime.format(new Date(s.startedAt))}</span>
                   <span className="text-sm tabular-nums">{s.live ? 'live now' : formatUptime(s.durationS)}</span>
+                  {s.graceS >= 1 ? <span className={`text-sm tabular-nums ${subtleText}`}>publisher away {formatUptime(s.graceS)} (not counted)</span> : null}
                   {s.avgBitrateKbps !== null ? <span className={`text-sm tabular-nums ${subtleText}`}>avg {Math.round(s.avgBitrateKbps)} kb/s</span> : null}
                   {s.avgFps !== null ? <span className={`text-sm tabular-nums ${subtleText}`}>avg {s.avgFps.toFixed(1)} fps</span> : null}
                   {s.video ? (

@@ -36,7 +36,9 @@ export function IngestFacts({ ingest }: { ingest: StreamStatus['ingest'] | null 
               ? `${codecLabel(ingest.audio.codec)}${ingest.audio.sampleRate ? ` · ${formatSampleRate(ingest.audio.sampleRate)}` : ''}${ingest.audio.channels ? ` · ${formatChannels(ingest.audio.channels)}` : ''}`
               : 'No audio'}
           </Fact>
-          <Fact term="Bitrate">{formatKbps(ingest.bitrateKbps)}</Fact>
+          <Fact term="Bitrate" warn={ingest.reconnectGrace}>
+            {ingest.reconnectGrace ? 'Nothing arriving (publisher lost)' : formatKbps(ingest.bitrateKbps)}
+          </Fact>
         </dl>
       )}
     </section>

@@ -129,4 +129,65 @@ describe('StreamPageClient live status', () => {
     expect(within(card()).getByTestId('state-label').textContent).toBe('Disabled');
     expect(screen.getByRole('switch', { name: 'Send to YouTube' }).getAttribute('aria-checked')).toBe('false');
   });
+
+  it('fills the whole visible window from /metrics when the page opens mid-broadcast', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-21T22:10:00Z'));
+    render(<StreamPageClient initial={{ stream: streamDetail(), destinations: [destination()], status: liveStatus('2026-11-21T22:10:00Z') }} eventSource={FakeEventSource as unknown as typeof EventSource} />);
+    FakeEventSource.last.open();
+    const backfill = fetchMock.mock.calls.map(([url]) => String(url)).find((u) => u.includes('/metrics'));
+    expect(backfill).toBe('/api/streams/s1/metrics?from=2026-11-21T22%3A07%3A00.000Z&to=2026-11-21T22%3A10%3A00.000Z');
+  });
+
+  it('counts down the grace window and shows destinations as holding, not "Live 0 kb/s"', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-11-21T22:00:03Z'));
+    renderPage();
+    const es = FakeEventSource.last;
+    es.open();
+    es.send('status', liveStatus('2026-11-21T22:00:02Z'));
+    expect(screen.queryByTestId('grace-countdown')).toBeNull();
+    es.send('ingest', { state: 'grace', reason: 'publisher lost', at: '2026-11-21T22:00:03Z', graceEndsAt: '2026-11-21T22:00:10Z', video: null, audio: null, audioPresent: false });
+    expect(screen.getByTestId('grace-countdown').textContent).toContain('Publisher lost · destinations end in 7 s');
+    expect(within(card()).getByTestId('state-label').textContent).toBe('Holding');
+    expect(card().getAttribute('data-state')).toBe('holding');
+    expect(within(card()).queryByText(/kb\/s|Mb\/s/)).toBeNull();
+    await act(() => vi.advanceTimersByTimeAsync(3_000));
+    expect(screen.getByTestId('grace-countdown').textContent).toContain('destinations end in 4 s');
+    // After a reload in the window, the snapshot alone says how long is left.
+    es.send('status', liveStatus('2026-11-21T22:00:06Z', [statusDestination({ bitrateKbps: 0 })], { reconnectGrace: true, graceEndsAt: '2026-11-21T22:00:10Z', bitrateKbps: 0 }));
+    expect(screen.getByTestId('grace-countdown').textContent).toContain('destinations end in 4 s');
+  });
+
+  it('raises a toast when a destination fails while you watch, and another when it is back; retry now while it is down', async () => {
+    const user = userEvent.setup();
+    renderPage();
+    const es = FakeEventSource.last;
+    es.open();
+    es.send('status', liveStatus('2026-11-21T22:00:01Z'));
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+    es.send('state', stateEvent({ to: 'failed', reason: 'rejected-key', at: '2026-11-21T22:00:02Z' }));
+    const notifications = screen.getByRole('region', { name: 'Notifications' });
+    expect(within(notifications).getByRole('alert').textContent).toContain('YouTube failed');
+    expect(within(notifications).getByRole('alert').textContent).toContain('Rejected stream key');
+
+    fetchMock.mockResolvedValueOnce(new Response(null, { status: 204 }));
+    await user.click(within(card()).getByRole('button', { name: 'Retry YouTube now' }));
+    expect(fetchMock.mock.calls.some(([url, init]) => String(url) === '/api/destinations/d1/retry' && init?.method === 'POST')).toBe(true);
+
+    es.send('state', stateEvent({ from: 'failed', to: 'connecting', at: '2026-11-21T22:00:03Z' }));
+    es.send('state', stateEvent({ from: 'connecting', to: 'live', at: '2026-11-21T22:00:04Z' }));
+    expect(within(notifications).getByRole('status').textContent).toContain('YouTube is live again');
+    expect(within(card()).queryByRole('button', { name: 'Retry YouTube now' })).toBeNull();
+  });
+
+  it('offers a connection test only while idle, and rename and delete for the stream', () => {
+    renderPage();
+    FakeEventSource.last.open();
+    expect(within(card()).getByRole('button', { name: 'Test connection to YouTube' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Rename' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Delete…' })).toBeTruthy();
+    FakeEventSource.last.send('status', liveStatus('2026-11-21T22:00:01Z'));
+    expect(within(card()).queryByRole('button', { name: 'Test connection to YouTube' })).toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 'use client';
 
-import type { Destination, StreamDetail } from '@fanout/contracts';
+import type { Destination, Stream, StreamDetail } from '@fanout/contracts';
 import Link from 'next/link';
 import { useState } from 'react';
 import { LiveBadge } from '@/components/state-badge';
@@ -11,12 +11,15 @@ import { healthSummary } from '@/lib/stream-view';
 import type { StreamPageData } from '@/lib/streams';
 import { useNow } from '@/lib/use-now';
 import { useStreamLive, type LiveConnection } from '@/lib/use-stream-live';
+import { DestinationToasts } from './destination-toasts';
 import { DestinationsPanel } from './destinations-panel';
+import { GraceCountdown } from './grace-countdown';
 import { HealthCharts } from './health-charts';
 import { HistoryPanel } from './history-panel';
 import { IngestFacts } from './ingest-facts';
 import { IngestPanel } from './ingest-panel';
 import { PreviewPanel } from './preview-panel';
+import { StreamActions } from './stream-actions';
 
 const CONNECTION_TEXT: Record<LiveConnection, string | null> = {
   open: null,
@@ -32,10 +35,12 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
   const { view, series, connection } = useStreamLive(stream.id, initial.status, eventSource);
   const ingest = view.ingest;
   const live = ingest?.state === 'live';
+  const grace = live && ingest.reconnectGrace;
   const now = useNow(live);
   const uptime = live ? formatUptime(ingest.startedAt ? (now - Date.parse(ingest.startedAt)) / 1000 : ingest.uptimeS) : null;
   const health = healthSummary(view.destinations);
   const connectionText = CONNECTION_TEXT[connection];
+  const renamed = (saved: Stream) => setStream((current) => ({ ...current, ...saved }));
 
   return (
     <div className="space-y-6">
@@ -45,11 +50,11 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
             Streams
           </Link>
         </nav>
-        <h1 className="min-w-0 truncate text-2xl font-semibold tracking-tight">{stream.name}</h1>
+        <h1 className="min-w-0 text-2xl font-semibold tracking-tight break-words">{stream.name}</h1>
         <span data-testid="stream-live">
           <LiveBadge live={live} grace={ingest?.reconnectGrace} uptime={uptime} />
         </span>
-        {live && health.enabled > 0 ? (
+        {live && !grace && health.enabled > 0 ? (
           <span className={`text-sm font-semibold tabular-nums ${health.live === health.enabled ? 'text-emerald-700 dark:text-emerald-400' : 'text-amber-700 dark:text-amber-400'}`}>
             {health.live}/{health.enabled} destinations live
           </span>
@@ -59,23 +64,29 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
             {connectionText}
           </span>
         ) : null}
+        <div className="ml-auto">
+          <StreamActions stream={stream} live={live} onRenamed={renamed} />
+        </div>
       </div>
+
+      {grace ? <GraceCountdown graceEndsAt={ingest.graceEndsAt} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
-          <DestinationsPanel streamId={stream.id} destinations={destinations} live={view.destinations} ingestLive={live} onChange={setDestinations} />
+          <DestinationsPanel streamId={stream.id} destinations={destinations} live={view.destinations} ingestLive={live} grace={grace} onChange={setDestinations} />
           <section aria-labelledby="health-title" className={card}>
             <h2 id="health-title" className="mb-3 text-base font-semibold">
               Live health
             </h2>
             {live || series.ingestBitrateKbps.some((v) => (v ?? 0) > 0) ? (
-              <HealthCharts series={series} windowS={LIVE_WINDOW_S} />
+              <HealthCharts series={series} mode={{ kind: 'live', ingest, windowS: LIVE_WINDOW_S }} />
             ) : (
               <p className={subtleText}>Charts of the incoming stream and of every destination appear here once you go live, updated every second.</p>
             )}
           </section>
         </div>
-        <div className="min-w-0 space-y-6">
+        {/* On a phone the server and key come first: they are what you reach for to go live. */}
+        <div className="order-first min-w-0 space-y-6 lg:order-none">
           <IngestPanel stream={stream} onRotated={setStream} />
           <PreviewPanel streamId={stream.id} ingest={ingest} />
           <IngestFacts ingest={ingest} />
@@ -83,6 +94,7 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
       </div>
 
       <HistoryPanel streamId={stream.id} refreshKey={live ? 'live' : 'idle'} />
+      <DestinationToasts destinations={view.destinations} />
     </div>
   );
 }
