@@ -20,10 +20,14 @@ export const auditActionSchema = z.enum([
   'session.revoke',
   'token.create',
   'token.revoke',
+  'webhook.create',
+  'webhook.update',
+  'webhook.rotate-secret',
+  'webhook.delete',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
-export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token']);
+export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token', 'webhook']);
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
 
 /** `GET /api/audit?cursor&limit` (owner/admin): newest first. */

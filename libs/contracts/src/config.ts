@@ -81,6 +81,9 @@ export const configSchema = z
     ALLOW_PRIVATE_DESTINATIONS: flag,
     MAX_DESTINATIONS_PER_STREAM: wholeNumber(20, 1, 1000),
     PREVIEW_MAX_VIEWERS: wholeNumber(10, 1, 1000),
+    WEBHOOK_TIMEOUT_S: seconds(10),
+    WEBHOOK_RETRY_FIRST_S: seconds(15),
+    WEBHOOK_RETENTION_DAYS: wholeNumber(30, 1, 3650),
     DATA_DIR: z.string().trim().min(1).default('.data'),
     EMBEDDED_PG_PORT: port(54329),
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
@@ -130,6 +133,8 @@ export const configSchema = z
     if (cfg.RTMP_BAD_KEY_MAX_DELAY_S > 10) ctx.addIssue({ code: 'custom', path: ['RTMP_BAD_KEY_MAX_DELAY_S'], message: 'must be at most 10 seconds (a valid key waits this long behind a flood of bad ones)' });
     if (cfg.RTMP_MAX_CONNECTIONS_PER_ADDRESS > cfg.RTMP_MAX_CONNECTIONS) ctx.addIssue({ code: 'custom', path: ['RTMP_MAX_CONNECTIONS_PER_ADDRESS'], message: `must not exceed RTMP_MAX_CONNECTIONS (${cfg.RTMP_MAX_CONNECTIONS})` });
     if (cfg.EVENTS_RECHECK_S < 0.5 || cfg.EVENTS_RECHECK_S > 5) ctx.addIssue({ code: 'custom', path: ['EVENTS_RECHECK_S'], message: 'must be between 0.5 and 5 seconds' });
+    if (cfg.WEBHOOK_TIMEOUT_S < 1 || cfg.WEBHOOK_TIMEOUT_S > 60) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_TIMEOUT_S'], message: 'must be between 1 and 60 seconds' });
+    if (cfg.WEBHOOK_RETRY_FIRST_S < 0.05 || cfg.WEBHOOK_RETRY_FIRST_S > 3600) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_RETRY_FIRST_S'], message: 'must be between 0.05 and 3600 seconds' });
     for (const name of ['HTTP_HEADERS_TIMEOUT_S', 'HTTP_REQUEST_TIMEOUT_S'] as const) {
       if (cfg[name] <= 0) ctx.addIssue({ code: 'custom', path: [name], message: 'must be more than 0 seconds' });
     }
@@ -168,6 +173,11 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   ALLOW_PRIVATE_DESTINATIONS: '`true` lets members\' destinations use private, loopback, link-local and metadata addresses too. Off by default: a member could otherwise make the server connect into its own network (SSRF). Streams of owners and admins may always use them (a LAN server), with a warning.',
   MAX_DESTINATIONS_PER_STREAM: 'Destinations one stream may have (each is one outbound connection while live). Default 20, far above what any platform mix needs; raise it for benchmarks.',
   PREVIEW_MAX_VIEWERS: 'Live preview viewers one stream may have at once (each is an HTTP-FLV response at the ingest bitrate, with its own bounded queue; a viewer that stops reading is dropped after 5 s). More are refused with 409.',
+  WEBHOOK_TIMEOUT_S:
+    'Seconds one webhook delivery may take, connecting included (1 to 60); a receiver that has not answered by then counts as failed and is retried. Connecting alone gets at most 5 s. Answers are read up to 64 KiB.',
+  WEBHOOK_RETRY_FIRST_S:
+    'Seconds before a failed webhook delivery is retried the first time; each further retry waits 5× longer (±20% jitter), at most 10 h, for 8 attempts in all: about 24 h with the default 15.',
+  WEBHOOK_RETENTION_DAYS: 'Days the webhook delivery log keeps finished deliveries (succeeded or given up) and their events.',
   DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',
   EMBEDDED_PG_PORT: 'Loopback port of the embedded PostgreSQL.',
   ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',

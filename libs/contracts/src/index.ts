@@ -17,3 +17,4 @@ export * from './history';
 export * from './ingest-url';
 export * from './codecs';
 export * from './preview';
+export * from './webhooks';
