@@ -177,7 +177,7 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
     'Seconds one webhook delivery may take, connecting included (1 to 60); a receiver that has not answered by then counts as failed and is retried. Connecting alone gets at most 5 s. Answers are read up to 64 KiB.',
   WEBHOOK_RETRY_FIRST_S:
     'Seconds before a failed webhook delivery is retried the first time; each further retry waits 5× longer (±20% jitter), at most 10 h, for 8 attempts in all: about 24 h with the default 15.',
-  WEBHOOK_RETENTION_DAYS: 'Days the webhook delivery log keeps finished deliveries (succeeded or given up) and their events.',
+  WEBHOOK_RETENTION_DAYS: 'Days the webhook delivery log keeps deliveries and their events. Retries give up after about a day, so only finished ones get this old, unless their endpoint stays disabled (then they are dropped too).',
   DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',
   EMBEDDED_PG_PORT: 'Loopback port of the embedded PostgreSQL.',
   ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',

@@ -24,6 +24,8 @@ export interface WebhookRequest {
   body: string;
   /** Everything, connecting included. */
   timeoutMs: number;
+  /** Resolving and connecting; default the smaller of {@link CONNECT_TIMEOUT_MAX_MS} and `timeoutMs`. */
+  connectTimeoutMs?: number;
   /** Aborting (the server shutting down) ends the attempt at once, `interrupted`. */
   signal?: AbortSignal;
 }
@@ -126,7 +128,7 @@ export class WebhookSender {
         finish({ ok: false, statusCode: null, latencyMs: elapsed(), error: 'interrupted: the server is shutting down', response: null, interrupted: true });
       };
       const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-      const connectMs = Math.min(CONNECT_TIMEOUT_MAX_MS, request.timeoutMs);
+      const connectMs = Math.min(request.connectTimeoutMs ?? CONNECT_TIMEOUT_MAX_MS, request.timeoutMs);
       const send = target.protocol === 'https' ? httpsRequest : httpRequest;
       const req: ClientRequest = send({
         host: target.host,

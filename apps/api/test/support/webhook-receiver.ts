@@ -16,6 +16,8 @@ export interface Received {
   json: { id: string; type: string; timestamp: string; data: Record<string, unknown> & { stream?: { id: string; name: string | null } } };
   arrivedAt: number;
   answered: number | null;
+  /** When the answer was written. */
+  answeredAt: number | null;
 }
 
 /** How to answer one request: a status after an optional delay, or never ('hang'). */
@@ -26,7 +28,7 @@ export type Answer = { status: number; delayMs?: number; body?: string; headers?
  * body. `answer` decides each reply and may be changed at any time; hanging requests are closed
  * with the server.
  */
-export async function startReceiver(answer: (request: Omit<Received, 'answered'>) => Answer = () => ({ status: 200 })) {
+export async function startReceiver(answer: (request: Omit<Received, 'answered' | 'answeredAt'>) => Answer = () => ({ status: 200 })) {
   const received: Received[] = [];
   const hanging = new Set<ServerResponse>();
   let open = 0;
@@ -51,6 +53,7 @@ export async function startReceiver(answer: (request: Omit<Received, 'answered'>
         json: JSON.parse(body) as Received['json'],
         arrivedAt: Date.now(),
         answered: null,
+        answeredAt: null,
       };
       received.push(entry);
       open += 1;
@@ -65,6 +68,7 @@ export async function startReceiver(answer: (request: Omit<Received, 'answered'>
       const send = () => {
         open -= 1;
         entry.answered = reply.status;
+        entry.answeredAt = Date.now();
         res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body ?? 'ok');
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs);
@@ -79,7 +83,7 @@ export async function startReceiver(answer: (request: Omit<Received, 'answered'>
     received,
     /** Requests that arrived and have not been answered yet (hanging ones included). */
     open: () => open,
-    answer(next: (request: Omit<Received, 'answered'>) => Answer) {
+    answer(next: (request: Omit<Received, 'answered' | 'answeredAt'>) => Answer) {
       behaviour = next;
     },
     /** Requests answered with a 2xx. */
