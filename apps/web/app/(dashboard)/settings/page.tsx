@@ -27,9 +27,16 @@ export default async function SettingsPage() {
       <div className="space-y-6">
         <div className="flex flex-wrap items-baseline justify-between gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
-          <Link href="/settings/account" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
-            Your password and signed-in browsers
-          </Link>
+          <div className="flex flex-wrap gap-x-4 gap-y-1">
+            {manager ? (
+              <Link href="/settings/webhooks" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+                Webhooks
+              </Link>
+            ) : null}
+            <Link href="/settings/account" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+              Your password and signed-in browsers
+            </Link>
+          </div>
         </div>
         {users ? <UsersClient initial={users} me={auth.user} /> : null}
         <TokensClient initial={tokens} />
