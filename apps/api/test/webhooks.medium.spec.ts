@@ -14,6 +14,7 @@ import {
 } from '@fanout/contracts';
 import { HostResolver } from '../src/net/destination-lookup';
 import { PrismaService } from '../src/database/prisma.service';
+import { WebhooksRepository } from '../src/webhooks/webhooks.repository';
 import { type Actor, setUpTeam } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
 import { recordingClient } from './support/http';
@@ -225,6 +226,22 @@ describe('webhook endpoints through the API', () => {
     expect(audit[2]!.metadata).toEqual({ previousHost: 'hooks.example:443', host: 'other.example:443', changed: ['url', 'events'], events: ['stream.live', 'destination.failed'] });
     expect(JSON.stringify(audit)).not.toMatch(/sekrit|whsec_/);
     expect(audit.every((e) => e.actor?.id === owner.user.id && e.targetType === 'webhook')).toBe(true);
+  });
+
+  it('keeps the delivery log bounded: deliveries older than the retention go, with events nothing refers to any more', async () => {
+    const created = await create(owner, { url: receiver.url('/old'), events: ['stream.live'] });
+    const old = webhookDeliverySchema.parse((await owner.call('POST', `/api/webhooks/${created.id}/test`)).body);
+    const fresh = webhookDeliverySchema.parse((await owner.call('POST', `/api/webhooks/${created.id}/test`)).body);
+    const prisma = api.app.get(PrismaService).client;
+    const longAgo = new Date(Date.now() - 31 * 86_400_000);
+    await prisma.webhookDelivery.update({ where: { id: old.id }, data: { createdAt: longAgo } });
+    await prisma.webhookEvent.update({ where: { id: old.eventId }, data: { createdAt: longAgo } });
+    const removed = await api.app.get(WebhooksRepository).expire(new Date(Date.now() - 30 * 86_400_000));
+    expect(removed).toEqual({ deliveries: 1, events: 1 });
+    const log = webhookDeliveryPageSchema.parse((await owner.call('GET', `/api/webhooks/${created.id}/deliveries`)).body);
+    expect(log.deliveries.map((d) => d.id)).toEqual([fresh.id]);
+    expect(await prisma.webhookEvent.findUnique({ where: { id: old.eventId } })).toBeNull();
+    await owner.call('DELETE', `/api/webhooks/${created.id}`);
   });
 
   it(`caps endpoints at ${MAX_WEBHOOK_ENDPOINTS} with 409 LIMIT_REACHED`, async () => {
