@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../test/support/ports';
-import type { HostResolver } from '../net/destination-lookup';
-import { RESPONSE_KEEP_CHARS, WebhookSender } from './webhook-sender';
-import { webhookTarget } from './webhook-url';
+import { freePort } from './support/ports';
+import type { HostResolver } from '../src/net/destination-lookup';
+import { RESPONSE_KEEP_CHARS, WebhookSender } from '../src/webhooks/webhook-sender';
+import { webhookTarget } from '../src/webhooks/webhook-url';
 
 const servers: Server[] = [];
 afterEach(async () => {
