@@ -159,7 +159,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     const fields = { deliveryId: delivery.id, endpointId: delivery.endpointId, eventId: delivery.eventId, attempt: delivery.attempts, status: result.statusCode, ms: result.latencyMs };
     if (outcome.kind === 'succeeded') this.log.debug(fields, 'webhook delivered');
     else if (outcome.kind === 'failed') this.log.info({ ...fields, error: outcome.error, retryInMs: outcome.retryInMs }, outcome.retryInMs === null ? 'webhook delivery given up' : 'webhook delivery failed, will retry');
-    if (!(await this.repository.finish(delivery, leaseToken, outcome))) this.log.warn(fields, 'webhook delivery lease was lost; its result is not recorded');
+    if (!(await this.repository.finish(delivery, leaseToken, outcome))) this.log.warn(fields, 'webhook delivery result not recorded: the delivery is gone (its endpoint was deleted) or its lease ran out and another worker took it');
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<WebhookResult> {
