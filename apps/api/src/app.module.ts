@@ -15,6 +15,7 @@ import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/decorators';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
 import { CONTROL_PLANE_CONTROLLERS, CONTROL_PLANE_PROVIDERS } from './control-plane';
+import { WEBHOOK_CONTROLLERS, WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers';
 
 // Health is for load balancers and the start script, before anyone signs in. Marked here
 // rather than in health/ so that folder stays free of auth concerns.
@@ -59,8 +60,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.register(runtime), AuthModule],
-      controllers: [HealthController, ...CONTROL_PLANE_CONTROLLERS, ...(options.controllers ?? [])],
-      providers: [HealthService, ...INGEST_PROVIDERS, HostResolver, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS],
+      controllers: [HealthController, ...CONTROL_PLANE_CONTROLLERS, ...WEBHOOK_CONTROLLERS, ...(options.controllers ?? [])],
+      providers: [HealthService, ...INGEST_PROVIDERS, HostResolver, { provide: APP_PIPE, useClass: ZodValidationPipe }, ...CONTROL_PLANE_PROVIDERS, ...WEBHOOK_PROVIDERS],
     };
   }
 }

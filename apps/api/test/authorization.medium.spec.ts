@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createdApiTokenSchema, destinationSchema, sessionInfoSchema, streamDetailSchema, userSchema } from '@fanout/contracts';
+import { createdApiTokenSchema, createdWebhookEndpointSchema, destinationSchema, sessionInfoSchema, streamDetailSchema, userSchema, webhookDeliverySchema, webhookEndpointListSchema } from '@fanout/contracts';
 import { type Actor, setUpTeam, signIn } from './support/actors';
 import { startTestApi, type TestApi } from './support/api';
 import { PrismaService } from '../src/database/prisma.service';
@@ -12,6 +12,7 @@ import { freePort } from './support/ports';
  * manage only their own streams; a stream or destination that is not yours is 404, never
  * 403, so its id reveals nothing. Tokens are personal; owners and admins may list and revoke
  * anyone's through /api/users/:id/tokens. Sessions and passwords are each user's own.
+ * Webhooks belong to the server, not to a user: owners and admins manage all of them, members none.
  */
 type Who = 'owner' | 'admin' | 'member' | 'stranger' | 'anonymous';
 const WHO: Who[] = ['owner', 'admin', 'member', 'stranger', 'anonymous'];
@@ -29,6 +30,9 @@ interface Fixture {
   memberTokenId: string;
   sessionId: string;
   recordingId: string;
+  /** A webhook endpoint (made by the owner), and one delivery of it. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 interface Route {
@@ -101,6 +105,14 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/auth/sessions', expected: everyone(200) },
   { method: 'DELETE', path: '/api/auth/sessions/:sessionId', needs: ['sessionId'], expected: personal(204) },
   { method: 'DELETE', path: '/api/auth/sessions', expected: everyone(200) },
+  { method: 'GET', path: '/api/webhooks', expected: staffOnly(200) },
+  { method: 'POST', path: '/api/webhooks', body: () => ({ url: `https://hooks${next()}.example.com/fanout`, events: ['stream.live'] }), expected: staffOnly(201) },
+  { method: 'PATCH', path: '/api/webhooks/:webhookId', needs: ['webhookId'], body: () => ({ enabled: false }), expected: staffOnly(200) },
+  { method: 'DELETE', path: '/api/webhooks/:webhookId', needs: ['webhookId'], expected: staffOnly(204) },
+  { method: 'POST', path: '/api/webhooks/:webhookId/rotate', needs: ['webhookId'], expected: staffOnly(200) },
+  { method: 'POST', path: '/api/webhooks/:webhookId/test', needs: ['webhookId'], expected: staffOnly(200) },
+  { method: 'GET', path: '/api/webhooks/:webhookId/deliveries', needs: ['webhookId'], expected: staffOnly(200) },
+  { method: 'POST', path: '/api/webhook-deliveries/:deliveryId/redeliver', needs: ['deliveryId'], expected: staffOnly(201) },
   // Each caller changes its own password to the one it already has, so later rows still sign in.
   { method: 'POST', path: '/api/auth/password', body: undefined, samePassword: true, expected: everyone(204) },
 ];
@@ -109,6 +121,7 @@ describe('authorization matrix', () => {
   let api: TestApi;
   let client: ReturnType<typeof recordingClient>;
   let team: Record<Exclude<Who, 'anonymous'>, Actor>;
+  let closedPort: number;
 
   /** Fresh resources owned by "member" (and a fresh account for the user routes). */
   async function fixture(needs: (keyof Fixture)[]): Promise<Partial<Fixture>> {
@@ -142,6 +155,14 @@ describe('authorization matrix', () => {
       const sessions = sessionInfoSchema.array().parse((await extra.call('GET', '/api/auth/sessions')).body);
       made.sessionId = sessions.find((s) => s.current)!.id;
     }
+    if (needs.includes('webhookId') || needs.includes('deliveryId')) {
+      // A receiver that refuses at once (a closed loopback port), so a test ping's first attempt is quick.
+      const res = await team.owner.call('POST', '/api/webhooks', { url: `http://127.0.0.1:${closedPort}/hook`, events: ['stream.ended'] });
+      made.webhookId = createdWebhookEndpointSchema.parse(res.body).id;
+    }
+    if (needs.includes('deliveryId')) {
+      made.deliveryId = webhookDeliverySchema.parse((await team.owner.call('POST', `/api/webhooks/${made.webhookId}/test`)).body).id;
+    }
     return made;
   }
 
@@ -164,6 +185,7 @@ describe('authorization matrix', () => {
     api = await startTestApi({ ALLOW_PRIVATE_DESTINATIONS: 'true' });
     client = recordingClient(api.url);
     team = await setUpTeam(client, { admin: 'admin', member: 'member', stranger: 'member' });
+    closedPort = await freePort();
   });
 
   afterAll(async () => {
@@ -176,8 +198,8 @@ describe('authorization matrix', () => {
       .map((line) => JSON.parse(line) as { context?: string; msg?: string })
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
-      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|recordings|settings|live|auth\/(sessions|password))/.test(r));
-    expect(mapped).toHaveLength(39);
+      .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|recordings|settings|live|auth\/(sessions|password)|webhooks|webhook-deliveries)/.test(r));
+    expect(mapped).toHaveLength(49);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 
@@ -186,6 +208,10 @@ describe('authorization matrix', () => {
       const seen = {} as Record<Who, number>;
       for (const who of WHO) seen[who] = (await call(who, route)).status;
       expect(seen).toEqual(route.expected);
+      // Webhooks are few per server (MAX_WEBHOOK_ENDPOINTS): clear this route's before the next.
+      if (route.path.includes('webhook')) {
+        for (const { id } of webhookEndpointListSchema.parse((await team.owner.call('GET', '/api/webhooks')).body)) await team.owner.call('DELETE', `/api/webhooks/${id}`);
+      }
     });
   }
 
@@ -204,5 +230,7 @@ describe('authorization matrix', () => {
   it('leaves no destination key in any answer or log line', () => {
     const text = [...client.exchanges.map((e) => e.text), ...api.logs].join('\n');
     expect(text).not.toMatch(/yt-matrix-|live_matrix_|local-matrix-/);
+    // Webhook secrets are shown in the create and rotate answers only, never logged.
+    expect(api.logs.join('\n')).not.toContain('whsec_');
   });
 });

@@ -96,6 +96,49 @@ describe('embedded PostgreSQL with migrations', () => {
         }),
       ];
       expect(typeof metricSamples[0]!.id).toBe('bigint');
+      const webhook = await prisma.webhookEndpoint.create({
+        data: {
+          url: 'https://hooks.example/in',
+          description: 'CI',
+          events: ['stream.live', 'stream.ended'],
+          enabled: false,
+          secretCiphertext: 'v1.s.e.c',
+          previousSecretCiphertext: 'v1.o.l.d',
+          previousSecretExpiresAt: new Date('2026-11-22T20:00:00.000Z'),
+          urlSetById: user.id,
+          lastSuccessAt: new Date('2026-11-21T20:00:00.000Z'),
+          lastFailureAt: new Date('2026-11-21T20:01:00.000Z'),
+          lastError: 'HTTP 500',
+          consecutiveFailures: 2,
+        },
+      });
+      const webhookEvent = await prisma.webhookEvent.create({ data: { type: 'stream.live', streamId: stream.id, body: '{"id":"x"}' } });
+      const deliveries = [
+        await prisma.webhookDelivery.create({
+          data: {
+            endpointId: webhook.id,
+            eventId: webhookEvent.id,
+            orderingKey: stream.id,
+            trigger: 'event',
+            status: 'pending',
+            attempts: 2,
+            nextAttemptAt: new Date('2026-11-21T20:02:00.000Z'),
+            leasedUntil: new Date('2026-11-21T20:01:30.000Z'),
+            leaseToken: '00000000-0000-4000-8000-00000000000a',
+            lastAttemptAt: new Date('2026-11-21T20:01:00.000Z'),
+            statusCode: 500,
+            latencyMs: 42,
+            error: 'HTTP 500',
+            response: 'oops',
+            deliveredAt: null,
+          },
+        }),
+        await prisma.webhookDelivery.create({ data: { endpointId: webhook.id, eventId: webhookEvent.id, trigger: 'redeliver' } }),
+      ];
+      expect(deliveries[1]!.seq).toBeGreaterThan(deliveries[0]!.seq);
+      expect(deliveries[1]).toMatchObject({ status: 'pending', attempts: 0, orderingKey: null, leasedUntil: null });
+      expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id }, include: { deliveries: { orderBy: { seq: 'asc' } } } })).toEqual({ ...webhook, deliveries });
+      expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: webhookEvent.id }, include: { deliveries: { orderBy: { seq: 'asc' } } } })).toEqual({ ...webhookEvent, deliveries });
       const loaded = await prisma.user.findUniqueOrThrow({
         where: { id: user.id },
         include: {
@@ -126,7 +169,14 @@ describe('embedded PostgreSQL with migrations', () => {
       expect(await prisma.destinationEvent.count()).toBe(0);
       expect(await prisma.metricSample.findMany()).toEqual([metricSamples[0]]);
       // Deleting the user cascades to everything it owns; its audit entries stay, without the actor.
+      // A webhook stays (it belongs to the server), without whoever set its URL; the outbox outlives the stream.
       await prisma.user.delete({ where: { id: user.id } });
+      expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id } })).toEqual({ ...webhook, urlSetById: null, updatedAt: expect.any(Date) });
+      expect(await prisma.webhookEvent.count()).toBe(1);
+      // Deleting the endpoint takes its deliveries, not the events.
+      await prisma.webhookEndpoint.delete({ where: { id: webhook.id } });
+      expect(await prisma.webhookDelivery.count()).toBe(0);
+      expect(await prisma.webhookEvent.count()).toBe(1);
       expect(await prisma.destination.count()).toBe(0);
       expect(await prisma.ingestSession.count()).toBe(0);
       expect(await prisma.metricSample.count()).toBe(0);
@@ -166,6 +216,18 @@ describe('embedded PostgreSQL with migrations', () => {
         'metric_samples_pkey',
         'metric_samples_stream_id_fkey',
         'metric_samples_stream_id_resolution_at_idx',
+      ]);
+      expect(await names('webhook_endpoints')).toEqual(['webhook_endpoints_pkey', 'webhook_endpoints_url_set_by_id_fkey']);
+      expect(await names('webhook_events')).toEqual(['webhook_events_created_at_idx', 'webhook_events_pkey']);
+      expect(await names('webhook_deliveries')).toEqual([
+        'webhook_deliveries_endpoint_id_created_at_idx',
+        'webhook_deliveries_endpoint_id_fkey',
+        'webhook_deliveries_endpoint_id_ordering_key_seq_idx',
+        'webhook_deliveries_event_id_fkey',
+        'webhook_deliveries_event_id_idx',
+        'webhook_deliveries_pkey',
+        'webhook_deliveries_seq_key',
+        'webhook_deliveries_status_next_attempt_at_idx',
       ]);
       // metric_samples is read by (stream, resolution, time range): the index must lead with those columns.
       const { rows } = await client.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = 'metric_samples_stream_id_resolution_at_idx'`);

@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestContainer } from '@nestjs/core';
 import { IS_PUBLIC, ROLES } from '../src/auth/decorators';
+import { WEBHOOK_EVENT_TYPES } from '@fanout/contracts';
 import { ROUTES, type RouteAuth } from '../src/openapi/routes';
 import { startTestApi, type TestApi } from './support/api';
 
@@ -67,6 +68,17 @@ describe('OpenAPI document', () => {
       expect(operation, key(route)).toBeDefined();
       expect(operation.security, key(route)).toEqual(route.auth === 'public' ? [] : [{ sessionCookie: [] }, { bearerToken: [] }]);
     }
+  });
+
+  it('documents what Fanout sends to webhook endpoints: one entry per event type, the signature headers and the body', () => {
+    expect(Object.keys(document.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES, 'ping'].sort());
+    const live = document.webhooks['stream.live'].post;
+    expect(live.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['header:webhook-id', 'header:webhook-timestamp', 'header:webhook-signature']);
+    expect(live.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/WebhookEvent' });
+    expect(document.components.schemas.WebhookEvent.required).toEqual(expect.arrayContaining(['id', 'type', 'timestamp', 'data']));
+    expect(document.components.schemas.CreatedWebhookEndpoint.required).toContain('secret');
+    expect(document.components.schemas.WebhookEndpoint.properties).not.toHaveProperty('secret');
+    expect(document.components.schemas.CreateWebhookRequest.properties.events.items.enum).toEqual([...WEBHOOK_EVENT_TYPES]);
   });
 
   it('documents /metrics outside the /api prefix', () => {

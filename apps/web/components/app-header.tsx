@@ -23,7 +23,10 @@ export function AppHeader({ user }: { user: User | null }) {
                 Streams
                 <StreamsNavBadge />
               </NavLink>
-              <NavLink href="/settings">Settings</NavLink>
+              {user.role === 'member' ? null : <NavLink href="/settings/webhooks">Webhooks</NavLink>}
+              <NavLink href="/settings" except={user.role === 'member' ? [] : ['/settings/webhooks']}>
+                Settings
+              </NavLink>
             </nav>
             <div className="ml-auto flex items-center gap-3">
               <Link href="/settings/account" className="hidden truncate rounded-md text-sm text-zinc-600 hover:text-zinc-900 sm:inline dark:text-zinc-400 dark:hover:text-zinc-100" title={`Signed in as ${user.email}: your account`}>

@@ -3,9 +3,11 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
-export function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
+/** Current on `href` and below it, except under `except` (a page with a nav entry of its own). */
+export function NavLink({ href, except = [], children }: { href: string; except?: readonly string[]; children: React.ReactNode }) {
   const pathname = usePathname();
-  const current = href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+  const within = (path: string) => pathname === path || pathname.startsWith(`${path}/`);
+  const current = href === '/' ? pathname === '/' : within(href) && !except.some(within);
   return (
     <Link
       href={href}

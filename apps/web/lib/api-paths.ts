@@ -32,6 +32,12 @@ export const apiPaths = {
   logout: () => '/api/auth/logout',
   setup: () => '/api/auth/setup',
   password: () => '/api/auth/password',
+  webhooks: () => '/api/webhooks',
+  webhook: (webhookId: string) => `/api/webhooks/${id(webhookId)}`,
+  webhookRotate: (webhookId: string) => `/api/webhooks/${id(webhookId)}/rotate`,
+  webhookTest: (webhookId: string) => `/api/webhooks/${id(webhookId)}/test`,
+  webhookDeliveries: (webhookId: string, query: { cursor?: string; limit?: string } = {}) => withQuery(`/api/webhooks/${id(webhookId)}/deliveries`, query),
+  webhookRedeliver: (deliveryId: string) => `/api/webhook-deliveries/${id(deliveryId)}/redeliver`,
 } as const;
 
 function withQuery(path: string, query: Record<string, string | undefined>): string {

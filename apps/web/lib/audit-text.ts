@@ -30,6 +30,10 @@ export const AUDIT_ACTION_TEXT: Record<AuditAction, string> = {
   'session.revoke': 'Signed a session out',
   'token.create': 'Created API token',
   'token.revoke': 'Revoked API token',
+  'webhook.create': 'Added webhook',
+  'webhook.update': 'Changed webhook',
+  'webhook.rotate-secret': 'Rotated webhook secret',
+  'webhook.delete': 'Deleted webhook',
 };
 
 /** An action in words; one this dashboard does not know yet (a newer API) as it comes. */

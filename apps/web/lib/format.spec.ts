@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { codecLabel, formatChannels, formatKbps, formatSampleRate, formatUptime, formatWait } from './format';
+import { codecLabel, formatChannels, formatKbps, formatLatency, formatSampleRate, formatUptime, formatWait } from './format';
 
 describe('formatUptime', () => {
   it.each([
@@ -36,5 +36,17 @@ describe('media formatters', () => {
     expect([codecLabel('h264'), codecLabel('hevc'), codecLabel('aac'), codecLabel('opus'), codecLabel('xyz1')]).toEqual(['H.264', 'HEVC', 'AAC', 'Opus', 'XYZ1']);
     expect([formatSampleRate(48_000), formatSampleRate(44_100)]).toEqual(['48 kHz', '44.1 kHz']);
     expect([formatChannels(1), formatChannels(2), formatChannels(6)]).toEqual(['mono', 'stereo', '6 ch']);
+  });
+});
+
+describe('formatLatency', () => {
+  it.each([
+    [0, '0 ms'],
+    [42.6, '43 ms'],
+    [999, '999 ms'],
+    [1_234, '1.2 s'],
+    [12_400, '12 s'],
+  ])('%s ms reads "%s"', (ms, text) => {
+    expect(formatLatency(ms)).toBe(text);
   });
 });

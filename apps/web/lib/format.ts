@@ -39,3 +39,10 @@ export function formatSampleRate(hz: number): string {
 export function formatChannels(channels: number): string {
   return channels === 1 ? 'mono' : channels === 2 ? 'stereo' : `${channels} ch`;
 }
+
+/** `43 ms`, `1.2 s`, `12 s`: how long a request took. */
+export function formatLatency(ms: number): string {
+  const v = Math.max(0, Math.round(ms));
+  if (v < 1000) return `${v} ms`;
+  return v < 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v / 1000)} s`;
+}

@@ -26,10 +26,14 @@ export const auditActionSchema = z.enum([
   'token.revoke',
   'recording.delete',
   'settings.update',
+  'webhook.create',
+  'webhook.update',
+  'webhook.rotate-secret',
+  'webhook.delete',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
-export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token', 'recording', 'settings']);
+export const auditTargetTypeSchema = z.enum(['stream', 'destination', 'user', 'session', 'token', 'recording', 'settings', 'webhook']);
 export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
 
 /**

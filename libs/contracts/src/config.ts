@@ -85,6 +85,9 @@ export const configSchema = z
     RECORDINGS_MAX_AGE_DAYS: wholeNumber(30, 0, 36_500),
     RECORDINGS_MAX_TOTAL_GB: wholeNumber(0, 0, 1_000_000),
     RECORDINGS_MIN_FREE_GB: wholeNumber(1, 0, 1_000_000),
+    WEBHOOK_TIMEOUT_S: seconds(10),
+    WEBHOOK_RETRY_FIRST_S: seconds(15),
+    WEBHOOK_RETENTION_DAYS: wholeNumber(30, 1, 3650),
     DATA_DIR: z.string().trim().min(1).default('.data'),
     EMBEDDED_PG_PORT: port(54329),
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
@@ -137,6 +140,8 @@ export const configSchema = z
     if (cfg.RTMP_BAD_KEY_MAX_DELAY_S > 10) ctx.addIssue({ code: 'custom', path: ['RTMP_BAD_KEY_MAX_DELAY_S'], message: 'must be at most 10 seconds (a valid key waits this long behind a flood of bad ones)' });
     if (cfg.RTMP_MAX_CONNECTIONS_PER_ADDRESS > cfg.RTMP_MAX_CONNECTIONS) ctx.addIssue({ code: 'custom', path: ['RTMP_MAX_CONNECTIONS_PER_ADDRESS'], message: `must not exceed RTMP_MAX_CONNECTIONS (${cfg.RTMP_MAX_CONNECTIONS})` });
     if (cfg.EVENTS_RECHECK_S < 0.5 || cfg.EVENTS_RECHECK_S > 5) ctx.addIssue({ code: 'custom', path: ['EVENTS_RECHECK_S'], message: 'must be between 0.5 and 5 seconds' });
+    if (cfg.WEBHOOK_TIMEOUT_S < 1 || cfg.WEBHOOK_TIMEOUT_S > 60) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_TIMEOUT_S'], message: 'must be between 1 and 60 seconds' });
+    if (cfg.WEBHOOK_RETRY_FIRST_S < 0.05 || cfg.WEBHOOK_RETRY_FIRST_S > 3600) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_RETRY_FIRST_S'], message: 'must be between 0.05 and 3600 seconds' });
     for (const name of ['HTTP_HEADERS_TIMEOUT_S', 'HTTP_REQUEST_TIMEOUT_S'] as const) {
       if (cfg[name] <= 0) ctx.addIssue({ code: 'custom', path: [name], message: 'must be more than 0 seconds' });
     }
@@ -179,6 +184,11 @@ export const configDocs: Record<keyof z.input<typeof configSchema>, string> = {
   RECORDINGS_MAX_AGE_DAYS: 'Recordings older than this are deleted (checked hourly and after each broadcast). 0 keeps them forever.',
   RECORDINGS_MAX_TOTAL_GB: 'When all recordings together pass this size, the oldest are deleted until they fit; never the one being written. 0: no size limit (the free-space floor still applies).',
   RECORDINGS_MIN_FREE_GB: 'A recording stops, with "low disk space" in the dashboard, rather than take its file system below this many GiB free (or 5% of a small disk); the live broadcast goes on. 0 turns the floor off.',
+  WEBHOOK_TIMEOUT_S:
+    'Seconds one webhook delivery may take, connecting included (1 to 60); a receiver that has not answered by then counts as failed and is retried. Connecting alone gets at most 5 s. Answers are read up to 64 KiB.',
+  WEBHOOK_RETRY_FIRST_S:
+    'Seconds before a failed webhook delivery is retried the first time; each further retry waits 5× longer (±20% jitter), at most 10 h, for 8 attempts in all: about 24 h with the default 15.',
+  WEBHOOK_RETENTION_DAYS: 'Days the webhook delivery log keeps deliveries and their events. Retries give up after about a day, so only finished ones get this old, unless their endpoint stays disabled (then they are dropped too).',
   DATA_DIR: 'Where Fanout keeps its state (embedded database, generated secret key).',
   EMBEDDED_PG_PORT: 'Loopback port of the embedded PostgreSQL.',
   ADMIN_EMAIL: 'With `ADMIN_PASSWORD`, creates this owner account at start when the database has no user.',

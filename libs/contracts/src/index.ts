@@ -19,3 +19,4 @@ export * from './codecs';
 export * from './preview';
 export * from './recordings';
 export * from './live-overview';
+export * from './webhooks';

@@ -12,6 +12,7 @@ const OMIT = {
   stream: { keyHash: true, keyCiphertext: true },
   destination: { keyCiphertext: true },
   apiToken: { tokenHash: true },
+  webhookEndpoint: { secretCiphertext: true, previousSecretCiphertext: true },
 } as const;
 
 function createClient(url: string) {

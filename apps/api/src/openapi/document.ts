@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiErrorSchema } from '@fanout/contracts';
+import { apiErrorSchema, WEBHOOK_EVENT_TYPES, WEBHOOK_PING, webhookEventSchema } from '@fanout/contracts';
 import { PROMETHEUS_ROUTE, ROUTES, type NamedSchema, type RouteDoc } from './routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -8,6 +8,8 @@ export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, unknown>>;
+  /** What Fanout sends to webhook endpoints (OpenAPI 3.1 `webhooks`), one entry per event type. */
+  webhooks: Record<string, Record<string, unknown>>;
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
   security: Record<string, string[]>[];
   tags: { name: string }[];
@@ -68,6 +70,36 @@ function operation(route: RouteDoc, schemas: Record<string, JsonSchema>): Record
   return op;
 }
 
+const WEBHOOK_HEADERS = [
+  { name: 'webhook-id', description: 'The event id (also `id` in the body): the same on every retry and redelivery; use it to process each event once.' },
+  { name: 'webhook-timestamp', description: 'Unix seconds of this attempt; refuse ones too far from your clock (e.g. 5 minutes).' },
+  {
+    name: 'webhook-signature',
+    description:
+      'Space-separated `v1,<base64>` signatures: HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the secret after `whsec_`. Two during the day after a rotation; accept the request if any matches (compare in constant time).',
+  },
+];
+
+/** One `webhooks` entry per event type: the POST Fanout makes, its headers and body. */
+function webhookOperations(schemas: Record<string, JsonSchema>): OpenApiDocument['webhooks'] {
+  schemas['WebhookEvent'] ??= jsonSchema(webhookEventSchema, 'output');
+  const entries: OpenApiDocument['webhooks'] = {};
+  for (const type of [...WEBHOOK_EVENT_TYPES, WEBHOOK_PING]) {
+    entries[type] = {
+      post: {
+        operationId: `webhook${type.replace(/(^|[._])([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase())}`,
+        summary: type === WEBHOOK_PING ? 'Sent by POST /api/webhooks/{id}/test.' : `The \`${type}\` event, to every enabled endpoint subscribed to it.`,
+        tags: ['webhooks'],
+        parameters: WEBHOOK_HEADERS.map((h) => ({ ...h, in: 'header', required: true, schema: { type: 'string' } })),
+        requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookEvent') } } },
+        responses: { '200': { description: 'Any 2xx is a success; anything else (a 3xx too: redirects are not followed), a timeout or a refused connection is retried with backoff for about a day.' } },
+        security: [],
+      },
+    };
+  }
+  return entries;
+}
+
 /** The OpenAPI 3.1 document of the API, generated from the route table and the contracts' zod schemas. */
 export function buildOpenApiDocument(version: string, routes: readonly RouteDoc[] = [...ROUTES, PROMETHEUS_ROUTE]): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = { ApiError: jsonSchema(apiErrorSchema, 'output') };
@@ -85,6 +117,7 @@ export function buildOpenApiDocument(version: string, routes: readonly RouteDoc[
       description: 'Self-hosted multistream restreaming. Sign in for a session cookie (changes need a same-origin Origin header) or send `Authorization: Bearer <API token>`.',
     },
     paths,
+    webhooks: webhookOperations(schemas),
     components: {
       schemas,
       securitySchemes: {

@@ -39,6 +39,15 @@ import {
   updateUserSchema,
   userListSchema,
   userSchema,
+  createWebhookSchema,
+  createdWebhookEndpointSchema,
+  rotatedWebhookSecretSchema,
+  updateWebhookSchema,
+  webhookDeliveriesQuerySchema,
+  webhookDeliveryPageSchema,
+  webhookDeliverySchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
 } from '@fanout/contracts';
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -74,6 +83,9 @@ const User = named('User', userSchema);
 const Stream = named('Stream', streamSchema);
 const StreamDetail = named('StreamDetail', streamDetailSchema);
 const Destination = named('Destination', destinationSchema);
+const WebhookEndpoint = named('WebhookEndpoint', webhookEndpointSchema);
+const WebhookDelivery = named('WebhookDelivery', webhookDeliverySchema);
+const STAFF = ['owner', 'admin'] as const;
 
 /**
  * Every route of the API, with the contracts' zod schemas for its input and output. The
@@ -188,6 +200,43 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   { method: 'post', path: '/api/streams/:id/preview-url', tag: 'preview', summary: 'A URL that plays the preview without a cookie, usable for 60 s to start; it dies with the session or token that made it.', auth: 'user', status: 200, response: named('PreviewUrl', previewUrlSchema) },
   { method: 'get', path: '/api/preview/:token', tag: 'preview', summary: 'The preview a signed URL names (401 when expired, tampered or its credential revoked).', auth: 'public', status: 200, contentType: 'video/x-flv', response: named('FlvStream', z.string()) },
+  { method: 'get', path: '/api/webhooks', tag: 'webhooks', summary: 'Webhook endpoints, oldest first, with their health (never their secrets).', auth: STAFF, status: 200, response: named('WebhookEndpointList', webhookEndpointListSchema) },
+  {
+    method: 'post',
+    path: '/api/webhooks',
+    tag: 'webhooks',
+    summary: 'Add a webhook endpoint; the answer carries its signing secret (`whsec_…`), the only time it is shown.',
+    description:
+      'Every stream\'s events of the chosen types go to it, signed per Standard Webhooks (see `webhooks` in this document). `url` is https, or http to a private address; private, loopback, link-local and metadata addresses follow the destinations\' rules for whoever sets the URL (400 naming `url`). 409 LIMIT_REACHED past 20 endpoints.',
+    auth: STAFF,
+    body: named('CreateWebhookRequest', createWebhookSchema),
+    status: 201,
+    response: named('CreatedWebhookEndpoint', createdWebhookEndpointSchema),
+  },
+  { method: 'patch', path: '/api/webhooks/:id', tag: 'webhooks', summary: 'Change the URL, description, events or enabled (the secret only through rotate).', auth: STAFF, body: named('UpdateWebhookRequest', updateWebhookSchema), status: 200, response: WebhookEndpoint },
+  { method: 'delete', path: '/api/webhooks/:id', tag: 'webhooks', summary: 'Delete an endpoint and its delivery log.', auth: STAFF, status: 204 },
+  {
+    method: 'post',
+    path: '/api/webhooks/:id/rotate',
+    tag: 'webhooks',
+    summary: 'Replace the signing secret; the answer carries the new one, shown once.',
+    description: 'For 24 h (`previousSecretExpiresAt`) every delivery carries two signatures in `webhook-signature`, one per secret, so the receiver can switch without missing an event.',
+    auth: STAFF,
+    status: 200,
+    response: named('RotatedWebhookSecret', rotatedWebhookSecretSchema),
+  },
+  { method: 'post', path: '/api/webhooks/:id/test', tag: 'webhooks', summary: 'Send a `ping` event now (even while disabled); answers with the delivery after its first attempt.', auth: STAFF, status: 200, response: WebhookDelivery },
+  {
+    method: 'get',
+    path: '/api/webhooks/:id/deliveries',
+    tag: 'webhooks',
+    summary: 'Delivery log of an endpoint, newest first, paged by cursor: status code, latency, attempts, next retry.',
+    auth: STAFF,
+    query: named('WebhookDeliveriesQuery', webhookDeliveriesQuerySchema),
+    status: 200,
+    response: named('WebhookDeliveryPage', webhookDeliveryPageSchema),
+  },
+  { method: 'post', path: '/api/webhook-deliveries/:id/redeliver', tag: 'webhooks', summary: 'Send a delivery\'s event again (same `webhook-id`), as a new delivery due now.', auth: STAFF, status: 201, response: WebhookDelivery },
 
   { method: 'get', path: '/api/streams/:id/recordings', tag: 'recordings', summary: 'Recordings of the stream, newest first: start, duration, size, codecs, state (recording, complete, interrupted, failed with its reason).', auth: 'user', status: 200, response: named('RecordingList', recordingListSchema) },
   {

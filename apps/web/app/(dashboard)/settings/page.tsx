@@ -34,6 +34,11 @@ export default async function SettingsPage() {
                 Audit log
               </Link>
             ) : null}
+            {manager ? (
+              <Link href="/settings/webhooks" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+                Webhooks
+              </Link>
+            ) : null}
             <Link href="/settings/account" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
               Your password and signed-in browsers
             </Link>

@@ -36,7 +36,7 @@ describe('AuditClient', () => {
             entry('e1', 'destination.update', { streamId: 's1', name: 'YouTube', changed: ['url', 'streamKey'], previousHost: 'a.example:1935', host: 'b.example:1935' }),
             entry('e2', 'auth.login-failed', { email: 'who@example.com', ip: '198.51.100.7', reason: 'unknown-email' }, null),
             entry('e3', 'destination.test', { streamId: 's1', name: 'Twitch', ok: false, reason: 'rejected-key' }, MEMBER),
-            entry('e4', 'webhook.create', { name: 'Hook' }),
+            entry('e4', 'transcode.create', { name: 'Hook' }),
           ],
           nextCursor: null,
         }}
@@ -47,7 +47,7 @@ describe('AuditClient', () => {
       'owner@example.com changed destination YouTube',
       'Someone sign-in failed',
       'member@example.com tested destination Twitch',
-      'owner@example.com webhook.create Hook',
+      'owner@example.com transcode.create Hook',
     ]);
     expect(within(rows[0]!).getByText('changed url, streamKey · server moved from a.example:1935 to b.example:1935')).toBeTruthy();
     expect(within(rows[1]!).getByText('email: who@example.com · from 198.51.100.7 · unknown email')).toBeTruthy();

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { IngestFacts } from '@fanout/restream';
+import { engineOnBus, testBus } from '../../test/support/engine-bus';
+import { capturedLogger } from '../../test/support/logs';
+import { FakeClock, strictFake } from '../../test/support/strict-fake';
+import { WebhookEngineObserver } from './webhook-engine-observer';
+import type { OutboxEvent, WebhookOutbox } from './webhook-outbox';
+import type { StreamNames, WebhooksRepository } from './webhooks.repository';
+
+const STREAM = '00000000-0000-4000-8000-000000000001';
+const NO_FACTS: IngestFacts = { video: null, audio: null, audioPresent: false, encoder: null };
+
+function setUp(options: { slowFirstWrite?: boolean; names?: StreamNames | null } = {}) {
+  const bus = testBus();
+  const clock = new FakeClock();
+  const enqueued: OutboxEvent[] = [];
+  let writes = 0;
+  const outbox = strictFake<WebhookOutbox>('WebhookOutbox', {
+    enqueue: async (event) => {
+      // The first write takes a while: later events must still land after it.
+      if (options.slowFirstWrite && writes++ === 0) await new Promise((resolve) => setTimeout(resolve, 30));
+      enqueued.push(event);
+      return { eventId: `e${enqueued.length}`, deliveryIds: [] };
+    },
+  });
+  let lookups = 0;
+  const names = options.names === undefined ? { streamName: 'Main', destinations: new Map([['d1', { name: 'YouTube', platform: 'youtube' }]]) } : options.names;
+  const repository = strictFake<WebhooksRepository>('WebhooksRepository', {
+    namesForStream: async () => {
+      lookups++;
+      return names;
+    },
+  });
+  const observer = new WebhookEngineObserver(bus, outbox, repository, clock, { INGEST_GRACE_S: 10 }, capturedLogger().logger);
+  observer.onModuleInit();
+  return { bus, clock, observer, enqueued, lookups: () => lookups, types: () => enqueued.map((e) => e.type) };
+}
+
+describe('WebhookEngineObserver', () => {
+  it('turns a broadcast into stream.live, publisher_lost, publisher_returned and stream.ended with its duration', async () => {
+    const t = setUp();
+    const engine = engineOnBus(t.bus, STREAM);
+    engine.emit('ingest', { state: 'live', facts: NO_FACTS });
+    t.clock.advance(60_000);
+    engine.emit('ingest', { state: 'grace', reason: 'publisher lost', facts: NO_FACTS });
+    t.clock.advance(3_000);
+    engine.emit('ingest', { state: 'live', reason: 'reconnected', facts: NO_FACTS });
+    engine.emit('ingest', { state: 'live', reason: 'takeover', facts: NO_FACTS }); // no event
+    t.clock.advance(30_000);
+    const leftAt = t.clock.now().toISOString();
+    t.clock.advance(10_000); // the grace window, not counted
+    engine.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: NO_FACTS, endedAt: leftAt });
+    engine.release();
+    await t.observer.idle();
+
+    expect(t.types()).toEqual(['stream.live', 'stream.publisher_lost', 'stream.publisher_returned', 'stream.ended']);
+    const [live, lost, , ended] = t.enqueued;
+    expect(live).toMatchObject({ streamId: STREAM, timestamp: new Date('2026-11-21T12:00:00.000Z'), data: { stream: { id: STREAM, name: 'Main' }, startedAt: '2026-11-21T12:00:00.000Z' } });
+    expect(lost!.data).toEqual({ stream: { id: STREAM, name: 'Main' }, reason: 'publisher lost', graceS: 10 });
+    expect(ended!.data).toEqual({ stream: { id: STREAM, name: 'Main' }, reason: 'publisher stopped', startedAt: '2026-11-21T12:00:00.000Z', endedAt: leftAt, durationS: 93 });
+    expect(t.lookups()).toBe(1); // names read once per broadcast
+    expect(t.bus.size).toBe(1);
+    await t.observer.onModuleDestroy();
+    expect(t.bus.size).toBe(0);
+  });
+
+  it('says a destination failed once per outage (and again when it gives up), then recovered with how long it was down', async () => {
+    const t = setUp();
+    const engine = engineOnBus(t.bus, STREAM);
+    engine.emit('ingest', { state: 'live', facts: NO_FACTS });
+    engine.emit('destinationState', { destinationId: 'd1', from: 'idle', to: 'connecting' });
+    engine.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'live' });
+    t.clock.advance(5_000);
+    engine.emit('destinationState', { destinationId: 'd1', from: 'live', to: 'reconnecting', reason: 'closed-by-peer', message: 'peer said rtmp://x/key_123', nextRetryAt: '2026-11-21T12:00:06.000Z' });
+    for (let i = 0; i < 3; i++) {
+      engine.emit('destinationState', { destinationId: 'd1', from: 'reconnecting', to: 'connecting' });
+      engine.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'reconnecting', reason: 'refused' });
+    }
+    t.clock.advance(2_500);
+    engine.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'live' });
+    engine.emit('destinationState', { destinationId: 'd1', from: 'live', to: 'failed', reason: 'rejected-key' });
+    await t.observer.idle();
+
+    expect(t.types()).toEqual(['stream.live', 'destination.live', 'destination.failed', 'destination.recovered', 'destination.failed']);
+    const destination = { id: 'd1', name: 'YouTube', platform: 'youtube' };
+    expect(t.enqueued[2]!.data).toEqual({ stream: { id: STREAM, name: 'Main' }, destination, reason: 'closed-by-peer', retrying: true, nextRetryAt: '2026-11-21T12:00:06.000Z' });
+    expect(t.enqueued[3]!.data).toEqual({ stream: { id: STREAM, name: 'Main' }, destination, downS: 2.5 });
+    expect(t.enqueued[4]!.data).toMatchObject({ reason: 'rejected-key', retrying: false, nextRetryAt: null });
+    expect(JSON.stringify(t.enqueued)).not.toContain('key_123'); // failure text is never sent
+  });
+
+  it('sends one more destination.failed when a failing destination gives up, and none for a destination switched off meanwhile', async () => {
+    const t = setUp();
+    const engine = engineOnBus(t.bus, STREAM);
+    engine.emit('ingest', { state: 'live', facts: NO_FACTS });
+    engine.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'reconnecting', reason: 'rejected-key' });
+    engine.emit('destinationState', { destinationId: 'd1', from: 'connecting', to: 'failed', reason: 'rejected-key' });
+    engine.emit('destinationState', { destinationId: 'd1', from: 'failed', to: 'failed', reason: 'rejected-key' });
+    engine.emit('destinationState', { destinationId: 'd2', from: 'connecting', to: 'reconnecting', reason: 'dns' });
+    engine.emit('destinationState', { destinationId: 'd2', from: 'reconnecting', to: 'disabled' });
+    engine.emit('destinationState', { destinationId: 'd2', from: 'disabled', to: 'connecting' });
+    engine.emit('destinationState', { destinationId: 'd2', from: 'connecting', to: 'live' });
+    await t.observer.idle();
+    expect(t.types()).toEqual(['stream.live', 'destination.failed', 'destination.failed', 'destination.failed', 'destination.live']);
+    expect(t.enqueued.map((e) => e.data.retrying)).toEqual([undefined, true, false, true, undefined]);
+    // A destination the names do not know yet is read again; one that is gone is named null.
+    expect(t.enqueued[3]!.data.destination).toEqual({ id: 'd2', name: null, platform: null });
+  });
+
+  it('writes one stream\'s events in order, across engines, even when a write is slow; the bus handler never waits', async () => {
+    const t = setUp({ slowFirstWrite: true });
+    const first = engineOnBus(t.bus, STREAM);
+    first.emit('ingest', { state: 'live', facts: NO_FACTS });
+    first.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: NO_FACTS });
+    first.release();
+    const second = engineOnBus(t.bus, STREAM);
+    second.emit('ingest', { state: 'live', facts: NO_FACTS });
+    expect(t.enqueued).toEqual([]); // nothing written yet: the handlers only queued
+    await t.observer.idle();
+    expect(t.types()).toEqual(['stream.live', 'stream.ended', 'stream.live']);
+  });
+
+  it('keeps the names a deleted stream had, and names null when it never knew them', async () => {
+    const t = setUp({ names: null });
+    const engine = engineOnBus(t.bus, STREAM);
+    engine.emit('ingest', { state: 'ended', reason: 'stream deleted', facts: NO_FACTS });
+    await t.observer.idle();
+    expect(t.enqueued[0]!.data).toMatchObject({ stream: { id: STREAM, name: null }, startedAt: null, durationS: null });
+  });
+});
