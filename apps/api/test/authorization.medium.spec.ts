@@ -36,7 +36,7 @@ interface Fixture {
 }
 
 interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   /** Which fixtures the path needs (made fresh for every caller). */
   needs?: (keyof Fixture)[];
@@ -63,6 +63,11 @@ const ROUTES: Route[] = [
   { method: 'PATCH', path: '/api/streams/:streamId', needs: ['streamId'], body: () => ({ name: 'Renamed' }), expected: ownStream(200) },
   { method: 'DELETE', path: '/api/streams/:streamId', needs: ['streamId'], expected: ownStream(204) },
   { method: 'POST', path: '/api/streams/:streamId/rotate-key', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'POST', path: '/api/streams/:streamId/rotate-backup-key', needs: ['streamId'], expected: ownStream(200) },
+  { method: 'POST', path: '/api/streams/:streamId/input', needs: ['streamId'], body: () => ({ switchTo: 'slate' }), expected: ownStream(409) },
+  { method: 'PUT', path: '/api/streams/:streamId/slate-image', needs: ['streamId'], body: () => ({}), expected: ownStream(400) },
+  { method: 'DELETE', path: '/api/streams/:streamId/slate-image', needs: ['streamId'], expected: ownStream(204) },
+  { method: 'GET', path: '/api/streams/:streamId/slate-image', needs: ['streamId'], expected: ownStream(404) },
   { method: 'GET', path: '/api/streams/:streamId/destinations', needs: ['streamId'], expected: ownStream(200) },
   {
     method: 'POST',
@@ -199,7 +204,7 @@ describe('authorization matrix', () => {
       .flatMap((l) => (l.context === 'RouterExplorer' ? [/^Mapped \{(\S+), (\w+)\}/.exec(l.msg ?? '')] : []))
       .flatMap((m) => (m ? [shape(m[2]!, m[1]!)] : []))
       .filter((r) => /^\w+ \/api\/(streams|destinations|users|platforms|audit|tokens|recordings|settings|live|auth\/(sessions|password)|webhooks|webhook-deliveries)/.test(r));
-    expect(mapped).toHaveLength(49);
+    expect(mapped).toHaveLength(52);
     expect(new Set(ROUTES.map((r) => shape(r.method, r.path)))).toEqual(new Set(mapped));
   });
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inputControlSchema, type Stream, type StreamDetail, type StreamStatus, type User } from '@fanout/contracts';
 import { zodDto } from '../common/zod-dto';
 import { StreamInputsService } from './stream-inputs.service';
@@ -69,11 +69,15 @@ export class StreamsController {
     return this.inputs.control(user, id, body);
   }
 
-  /** The stream's own slate image: the request body, image/png or image/jpeg, at most 5 MB. */
+  /**
+   * The stream's own slate image: the request body, image/png or image/jpeg, at most 5 MB. Read
+   * from the request, not `@Body()`: the body is bytes with no zod schema, and the service checks
+   * them (type by magic number, size, dimensions) itself.
+   */
   @Put(':id/slate-image')
   @HttpCode(204)
-  async setSlateImage(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Body() body: unknown): Promise<void> {
-    await this.inputs.setImage(user, id, body);
+  async setSlateImage(@CurrentUser() user: User, @Param('id', new UuidParam('stream')) id: string, @Req() request: FastifyRequest): Promise<void> {
+    await this.inputs.setImage(user, id, request.body);
   }
 
   @Delete(':id/slate-image')
