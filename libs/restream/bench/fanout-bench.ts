@@ -24,7 +24,8 @@
  *   - capacity (--capacity systems): M × --multi-n grown by --capacity-step from the first --multi
  *     value until a limit breaks: real time (every sink under 1 s behind at the window's end),
  *     lossless (received/sent >= 0.999 at every sink), p99 added latency < 50 ms; capped at
- *     --capacity-max and by the time budget. Steps already measured by --multi are reused.
+ *     --capacity-max and by the time budget. Steps already measured by --multi are reused; a
+ *     system that breaks at the first step is tried at M halved (5, 2, 1) for the largest that holds.
  *
  * The sinks (one RtmpServer, publishes to live/sinkK) run in another process, so the system's
  * cost is measured alone. After a warm-up, over a window of stream time, it measures:
@@ -65,8 +66,8 @@
  * product runs once built); --tsx runs them through tsx instead. The platform is built first
  * with Nx (cached); BENCH_SKIP_BUILD=1 uses apps/api/dist as it is. BENCH_PLATFORM_LOG_LEVEL
  * overrides the platform's LOG_LEVEL (default info, as users run it). BENCH_CPU_PROF=<dir>
- * writes a V8 CPU profile of each fan-out process; BENCH_NODE_FLAGS="--flag ..." adds node/V8
- * flags to them (experiments). Every child is killed when the bench ends, however it ends
+ * writes a V8 CPU profile of each fan-out process and of the platform's API process;
+ * BENCH_NODE_FLAGS="--flag ..." adds node/V8 flags to the fan-out processes (experiments). Every child is killed when the bench ends, however it ends
  * (PostgreSQL too, though it runs in a session of its own); tools also run under `timeout`.
  */
 import { writeFileSync } from 'node:fs';
@@ -74,7 +75,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { forkModule, installCleanup, killAll, liveCount, makeTempDir, stop } from './support/children';
 import { sleep, wallMs } from './support/clock';
-import { SentIndex, SinkResult, analyseSink, distribution, latencyPool, videoEverywhereMs, worstSink } from './support/analysis';
+import { SentIndex, SinkResult, analyseSink, distribution, latencyPool, latencyTimeline, videoEverywhereMs, worstSink } from './support/analysis';
 import { SentLog, publishRealTime } from './support/ingest';
 import { clockOffset, expect, send } from './support/ipc';
 import { CpuSnapshot, cpuByProcess, cpuByThreadName, cpuDelta, cpuSnapshot, machineBusyMs, memory, pssBytes } from './support/proc';
@@ -90,6 +91,8 @@ const RESULTS_FILE = join(__dirname, 'results.json');
 const TAIL_MS = 1_000;
 /** Multi-ingest: the publishes start spread over one GOP of the recording (-g 60 at 30 fps). */
 const GOP_MS = 2_000;
+/** Bucket of ConfigResult.latencyTimelineMs. */
+const TIMELINE_BUCKET_MS = 250;
 /** Largest M × N: the sink process and the bench's publishers share this machine with the system. */
 const MAX_TOTAL_DESTINATIONS = 400;
 
@@ -310,6 +313,7 @@ async function runConfig(runner: SystemRunner, m: number, n: number, recording: 
       loadAverage: loadavg()[0],
       memory: { ...mem, processes: to.pids.length },
       latencyMs: { ...dist, worstSinkP99, video: distribution(pool.video), audio: distribution(pool.audio) },
+      latencyTimelineMs: latencyTimeline(pool, from.at, to.at, TIMELINE_BUCKET_MS),
       sinks: {
         expected: total,
         connected,
@@ -440,9 +444,40 @@ class Runner {
   }
 }
 
+type CapacityStep = CapacityResult['steps'][number];
+
+/**
+ * One capacity step: (id, M, N) as the matrix ran it, or run now. A step that broke is run once
+ * more: on a shared machine a burst of other work can break one window, and noise only ever
+ * makes a system look worse; it breaks when both runs do. Undefined when it could not run.
+ */
+async function capacityStep(runner: Runner, id: SystemId, m: number, n: number): Promise<CapacityStep | undefined> {
+  let tries = runner.results(id, m, n);
+  if (tries.length === 0) tries = [await runner.run(id, m, n, 1)].filter((r) => r !== undefined);
+  if (tries.length === 1 && capacityBreaks(tries[0]!).length > 0) {
+    const again = await runner.run(id, m, n, 2);
+    if (again) tries.push(again);
+  }
+  if (tries.length === 0) return undefined;
+  const held = tries.find((r) => capacityBreaks(r).length === 0);
+  const result = held ?? tries[tries.length - 1]!;
+  const busy = (r: ConfigResult): string => ((r.otherCoreShare ?? 0) > 0.5 ? ` (other programs used ${r.otherCoreShare!.toFixed(2)} cores)` : '');
+  return {
+    ingests: m,
+    held: held !== undefined,
+    tries: tries.length,
+    breaks: held ? [] : tries.map((r, i) => `try ${i + 1}: ${capacityBreaks(r).join('; ')}${busy(r)}`),
+    coreShare: result.cpu?.coreShare,
+    sinkCoreShare: result.sinkCoreShare,
+    publisherCoreShare: result.publisherCoreShare,
+    otherCoreShare: result.otherCoreShare,
+  };
+}
+
 /**
  * Grows M (× the multi-ingest N) for each capacity system, step by step and the systems side by
- * side at each M, until its limit breaks, the cap, or the budget. Reuses what the matrix ran.
+ * side at each M, until its limit breaks, the cap, or the budget; reuses what the matrix ran. A
+ * system that breaks at the first step is searched downwards (M halved) for the largest M that holds.
  */
 async function searchCapacity(runner: Runner, options: Options): Promise<CapacityResult[]> {
   const n = options.multiDestinations;
@@ -455,39 +490,37 @@ async function searchCapacity(runner: Runner, options: Options): Promise<Capacit
     largestHeld: null,
     endedBy: `reached the cap M = ${options.capacity.max}`,
   }));
+  const skipReason = (id: SystemId, m: number): string => runner.skipped.find((r) => r.system === id && r.ingests === m)?.reason ?? 'skipped';
   const open = new Set(searches);
   for (let m = first, guard = 0; m <= options.capacity.max && open.size > 0 && guard < 100; m += options.capacity.step, guard++) {
     for (const search of [...open]) {
-      // A step that broke is tried once more: on a shared machine a burst of other work can break
-      // one window, and noise only ever makes a system look worse. It breaks when both tries do.
-      let tries = runner.results(search.system, m, n);
-      if (tries.length === 0) tries = [await runner.run(search.system, m, n, 1)].filter((r) => r !== undefined);
-      if (tries.length === 1 && capacityBreaks(tries[0]!).length > 0) {
-        const again = await runner.run(search.system, m, n, 2);
-        if (again) tries.push(again);
-      }
-      if (tries.length === 0) {
-        search.endedBy = `stopped before M = ${m}: ${runner.skipped.find((r) => r.system === search.system && r.ingests === m)?.reason ?? 'skipped'}`;
+      const step = await capacityStep(runner, search.system, m, n);
+      if (!step) {
+        search.endedBy = `stopped before M = ${m}: ${skipReason(search.system, m)}`;
         open.delete(search);
         continue;
       }
-      const held = tries.find((r) => capacityBreaks(r).length === 0);
-      const result = held ?? tries[tries.length - 1]!;
-      const breaks = held ? [] : tries.map((r, i) => `try ${i + 1}: ${capacityBreaks(r).join('; ')}${(r.otherCoreShare ?? 0) > 0.5 ? ` (other programs used ${r.otherCoreShare!.toFixed(2)} cores)` : ''}`);
-      search.steps.push({
-        ingests: m,
-        held: breaks.length === 0,
-        tries: tries.length,
-        breaks,
-        coreShare: result.cpu?.coreShare,
-        sinkCoreShare: result.sinkCoreShare,
-        publisherCoreShare: result.publisherCoreShare,
-        otherCoreShare: result.otherCoreShare,
-      });
-      if (breaks.length === 0) search.largestHeld = m;
+      search.steps.push(step);
+      if (step.held) search.largestHeld = m;
       else {
         search.endedBy = `broke at M = ${m}`;
         open.delete(search);
+      }
+    }
+  }
+  for (const search of searches) {
+    if (search.largestHeld !== null || search.steps.length === 0) continue;
+    for (let m = Math.floor(first / 2); m >= 1; m = Math.floor(m / 2)) {
+      const step = await capacityStep(runner, search.system, m, n);
+      if (!step) {
+        search.endedBy += `; stopped before M = ${m}: ${skipReason(search.system, m)}`;
+        break;
+      }
+      search.steps.push(step);
+      if (step.held) {
+        search.largestHeld = m;
+        search.endedBy += `; held at M = ${m}`;
+        break;
       }
     }
   }

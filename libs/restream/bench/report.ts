@@ -49,6 +49,8 @@ export interface ConfigResult {
   loadAverage?: number;
   memory?: { peakRssBytes: number; rssBytes: number; pssBytes: number; processes: number };
   latencyMs?: Distribution & { worstSinkP99: number; video: Distribution; audio: Distribution };
+  /** The largest added latency of the messages sent in each 250 ms of the window, ms (bursts show as spikes). */
+  latencyTimelineMs?: number[];
   sinks?: {
     expected: number;
     connected: number;

@@ -298,7 +298,10 @@ const platformRunner: SystemRunner = {
     const dataDir = makeTempDir('fanout-bench-platform-');
     const [api, rtmp, postgres] = await freePorts(3);
     const baseUrl = `http://127.0.0.1:${api}`;
-    const managed = spawnTool('platform', process.execPath, [PLATFORM_MAIN], hardLimitS, {
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the API process too (written when it exits).
+    const profileDir = process.env['BENCH_CPU_PROF'];
+    const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), PLATFORM_MAIN];
+    const managed = spawnTool('platform', process.execPath, nodeArgs, hardLimitS, {
       env: platformEnv({ api: api!, rtmp: rtmp!, postgres: postgres! }, dataDir),
       cwd: REPO_ROOT,
     });

@@ -104,10 +104,25 @@ export interface LatencyPool {
   all: number[];
   audio: number[];
   video: number[];
+  /** When each of `all` was sent (bench wall clock), for {@link latencyTimeline}. */
+  sentAt: number[];
 }
 
 export function latencyPool(): LatencyPool {
-  return { all: [], audio: [], video: [] };
+  return { all: [], audio: [], video: [], sentAt: [] };
+}
+
+/**
+ * The largest added latency of the messages sent in each `bucketMs` from `fromWallMs` on: shows
+ * whether slow messages come in bursts (a stalled event loop, a busy machine) and how often.
+ */
+export function latencyTimeline(pool: LatencyPool, fromWallMs: number, toWallMs: number, bucketMs: number): number[] {
+  const buckets = new Array<number>(Math.max(0, Math.ceil((toWallMs - fromWallMs) / bucketMs))).fill(0);
+  for (let i = 0; i < pool.all.length; i++) {
+    const b = Math.floor((pool.sentAt[i]! - fromWallMs) / bucketMs);
+    if (b >= 0 && b < buckets.length) buckets[b] = Math.max(buckets[b]!, Math.round(pool.all[i]! * 10) / 10);
+  }
+  return buckets;
 }
 
 /**
@@ -151,6 +166,7 @@ export function analyseSink(
     const latency = sink.at[j]! - clockOffsetMs - sent.at[i]!;
     own.push(latency);
     pool.all.push(latency);
+    pool.sentAt.push(sent.at[i]!);
     (sink.type[j] === 8 ? pool.audio : pool.video).push(latency);
     if (i === lastSent) lastLagMs = latency;
   }
