@@ -75,6 +75,24 @@ const NODE_RUNNERS = {
   passthrough: { id: 'node-floor', label: 'Node floor: byte passthrough' },
 } as const;
 
+/**
+ * Asks a bench child (fanout-process.ts, nms-process.ts) to stop: what it reports about itself,
+ * or the error. It is ended either way.
+ */
+async function stopBenchChild(child: Managed): Promise<unknown> {
+  try {
+    const answer = expect(child, 'stopped', 10_000);
+    send(child, { type: 'stop' });
+    const { stats } = await answer;
+    await Promise.race([child.exit, sleep(5_000)]); // exits by itself (and writes its CPU profile)
+    return stats;
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await stop(child);
+  }
+}
+
 function fanoutRunner(engine: keyof typeof NODE_RUNNERS): SystemRunner {
   return {
     ...NODE_RUNNERS[engine],
@@ -100,19 +118,7 @@ function fanoutRunner(engine: keyof typeof NODE_RUNNERS): SystemRunner {
           ingestUrls: range(ingests).map((m) => `rtmp://127.0.0.1:${port}/live/in${m}`),
           pids: () => [child.pid],
           sidePids: () => [],
-          async stop() {
-            try {
-              const answer = expect(child, 'stopped', 10_000);
-              send(child, { type: 'stop' });
-              const { stats } = await answer;
-              await Promise.race([child.exit, sleep(5_000)]); // exits by itself (and writes its CPU profile)
-              return stats;
-            } catch (error) {
-              return { error: error instanceof Error ? error.message : String(error) };
-            } finally {
-              await stop(child);
-            }
-          },
+          stop: () => stopBenchChild(child),
         };
       } catch (error) {
         await stop(child);
@@ -400,17 +406,9 @@ const nmsRunner: SystemRunner = {
         pids: () => [child.pid],
         sidePids: () => [],
         async stop() {
-          try {
-            const answer = expect(child, 'stopped', 10_000);
-            send(child, { type: 'stop' });
-            const { stats } = await answer;
-            return { version: nms.version, ...(stats as object) };
-          } catch (error) {
-            return { error: error instanceof Error ? error.message : String(error) };
-          } finally {
-            await stop(child);
-            removeTempDir(dataDir);
-          }
+          const stats = await stopBenchChild(child);
+          removeTempDir(dataDir);
+          return { version: nms.version, ...(stats as object) };
         },
       };
     } catch (error) {
