@@ -49,7 +49,7 @@
  * nginx-rtmp, with the engine alone, the floor and ffmpeg beside), the capacity search, and the
  * README targets. Output: tables on stdout and bench/results.json (ignored by git).
  *
- *   node --import tsx libs/restream/bench/fanout-bench.ts [--quick]
+ *   node --conditions=@fanout/source --import tsx libs/restream/bench/fanout-bench.ts [--quick]
  *     [--systems=platform,nms,nginx-push,fanout,node-floor,ffmpeg,naive] [--n=1,10,50]
  *     [--multi=10,20] [--multi-n=3] [--capacity=platform,nginx-push|none] [--capacity-step=10]
  *     [--capacity-max=60] [--warmup=4] [--duration=15] [--ffmpeg-max-n=50] [--bitrate=3|6]
