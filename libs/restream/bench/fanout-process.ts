@@ -13,7 +13,11 @@
  *                    (Valid because the bench's publisher and our client agree on chunk size,
  *                    chunk stream ids and message stream id, and send format 0 headers.)
  *
- * Usage (by fanout-bench.ts): fanout-process.ts <engine> <destinations> <sinkPort>
+ * With M ingests (multi-ingest mode), each publishes to its own stream `live/in<m>` and has its
+ * own N destinations, `live/sink<(m-1)·N+k>`: one StreamRestreamer (or relay) per ingest, all in
+ * this one process, as the API hosts them.
+ *
+ * Usage (by fanout-bench.ts): fanout-process.ts <engine> <destinations per ingest> <sinkPort> [ingests=1]
  */
 import { createServer } from 'node:net';
 import { RtmpPublisher, RtmpServer, ServerSession, SocketTransport, isAmfObject, publish } from '@fanout/rtmp';
@@ -27,9 +31,9 @@ interface Engine {
   close(): Promise<void>;
 }
 
-async function restreamEngine(destinations: BenchDestination[]): Promise<Engine> {
+async function restreamEngine(streamId: string, destinations: BenchDestination[]): Promise<Engine> {
   const engine = await loadEngine();
-  const restreamer = new engine.StreamRestreamer({ streamId: 'bench', destinations });
+  const restreamer = new engine.StreamRestreamer({ streamId, destinations });
   return {
     attach: (session) => void restreamer.attachPublisher(engine.source(session)),
     stats: () => toJson(restreamer.stats),
@@ -37,7 +41,7 @@ async function restreamEngine(destinations: BenchDestination[]): Promise<Engine>
   };
 }
 
-async function naiveEngine(destinations: BenchDestination[]): Promise<Engine> {
+async function naiveEngine(_streamId: string, destinations: BenchDestination[]): Promise<Engine> {
   const outputs: RtmpPublisher[] = await Promise.all(destinations.map((d) => publish(`${d.url}/${d.streamKey}`)));
   const bytes = new Array<number>(outputs.length).fill(0);
   return {
@@ -73,10 +77,11 @@ async function naiveEngine(destinations: BenchDestination[]): Promise<Engine> {
  * ingest socket, to take it away from the session once the publish is accepted. The publisher
  * waits for Publish.Start before it sends media, so the next read starts on a message boundary.
  */
-async function passthrough(destinations: BenchDestination[]): Promise<{ listen(): Promise<number>; stats(): unknown; close(): Promise<void> }> {
-  const outputs: RtmpPublisher[] = await Promise.all(destinations.map((d) => publish(`${d.url}/${d.streamKey}`)));
-  let bytes = 0;
-  let attached = false;
+async function passthrough(byIngest: Map<string, BenchDestination[]>): Promise<{ listen(): Promise<number>; stats(): unknown; close(): Promise<void> }> {
+  const relays = new Map<string, { outputs: RtmpPublisher[]; bytes: number; attached: boolean }>();
+  for (const [name, destinations] of byIngest) {
+    relays.set(name, { outputs: await Promise.all(destinations.map((d) => publish(`${d.url}/${d.streamKey}`))), bytes: 0, attached: false });
+  }
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     const session = new ServerSession();
@@ -85,25 +90,30 @@ async function passthrough(destinations: BenchDestination[]): Promise<{ listen()
     socket.on('data', toSession);
     socket.on('error', () => socket.destroy());
     session.on('publish', (request) => {
-      if (attached) return request.reject('badName', 'one ingest per bench run');
-      attached = true;
+      const relay = relays.get(request.streamName);
+      if (!relay || relay.attached) return request.reject('badName', 'one publish per ingest stream');
+      relay.attached = true;
       request.accept();
       socket.off('data', toSession);
       socket.on('data', (data: Buffer) => {
-        bytes += data.length;
-        for (const output of outputs) output.writeRaw(data);
+        relay.bytes += data.length;
+        for (const output of relay.outputs) output.writeRaw(data);
       });
     });
   });
+  const all = [...relays.values()].flatMap((r) => r.outputs);
   return {
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
       }),
-    stats: () => ({ ingestBytes: bytes, destinations: outputs.map((o, i) => ({ id: destinations[i]?.id, state: o.closed ? 'closed' : 'live' })) }),
+    stats: () => ({
+      ingestBytes: [...relays.values()].reduce((n, r) => n + r.bytes, 0),
+      destinations: [...byIngest.values()].flat().map((d, i) => ({ id: d.id, state: all[i]?.closed ? 'closed' : 'live' })),
+    }),
     close: async () => {
-      await Promise.all(outputs.map((o) => o.close()));
+      await Promise.all(all.map((o) => o.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
@@ -135,40 +145,56 @@ function stopOnRequest(stats: () => unknown, close: () => Promise<void>): void {
 async function main(): Promise<void> {
   childWatchdog();
   answerPings();
-  const [engineName, countArg, sinkPortArg] = process.argv.slice(2);
+  const [engineName, countArg, sinkPortArg, ingestsArg] = process.argv.slice(2);
   const count = Number(countArg);
   const sinkPort = Number(sinkPortArg);
-  if (!(count >= 1) || !(sinkPort > 0)) throw new Error('usage: fanout-process.ts <restream|naive|passthrough> <destinations> <sinkPort>');
-  const destinations: BenchDestination[] = Array.from({ length: count }, (_, i) => ({
-    id: `d${i + 1}`,
-    name: `sink${i + 1}`,
-    url: `rtmp://127.0.0.1:${sinkPort}/live`,
-    streamKey: `sink${i + 1}`,
-    enabled: true,
-  }));
+  const ingests = Number(ingestsArg ?? 1);
+  if (!(count >= 1) || !(sinkPort > 0) || !(ingests >= 1)) {
+    throw new Error('usage: fanout-process.ts <restream|naive|passthrough> <destinations per ingest> <sinkPort> [ingests]');
+  }
+  const byIngest = new Map<string, BenchDestination[]>();
+  for (let m = 1; m <= ingests; m++) {
+    byIngest.set(
+      `in${m}`,
+      Array.from({ length: count }, (_, i) => {
+        const k = (m - 1) * count + i + 1;
+        return { id: `d${k}`, name: `sink${k}`, url: `rtmp://127.0.0.1:${sinkPort}/live`, streamKey: `sink${k}`, enabled: true };
+      }),
+    );
+  }
   if (engineName === 'passthrough') {
-    const relay = await passthrough(destinations);
+    const relay = await passthrough(byIngest);
     stopOnRequest(relay.stats, relay.close);
     reply({ type: 'ready', port: await relay.listen() });
     return;
   }
-  let engine: Engine;
-  if (engineName === 'restream') engine = await restreamEngine(destinations);
-  else if (engineName === 'naive') engine = await naiveEngine(destinations);
-  else throw new Error(`unknown engine ${engineName}`);
+  const make = engineName === 'restream' ? restreamEngine : engineName === 'naive' ? naiveEngine : undefined;
+  if (!make) throw new Error(`unknown engine ${engineName}`);
+  const engines = new Map<string, Engine>();
+  for (const [name, destinations] of byIngest) engines.set(name, await make(name, destinations));
 
   const server = new RtmpServer();
-  let attached = false;
+  const attached = new Set<string>();
   server.on('session', (session) => {
     session.on('publish', (request) => {
-      if (attached) return request.reject('badName', 'one ingest per bench run');
-      attached = true;
+      const engine = engines.get(request.streamName);
+      if (!engine || attached.has(request.streamName)) return request.reject('badName', 'one publish per ingest stream');
+      attached.add(request.streamName);
       engine.attach(session); // before Publish.Start goes out, as the platform does
       request.accept();
     });
   });
 
-  stopOnRequest(engine.stats, () => engine.close().catch(() => undefined).then(() => server.close()));
+  const stats = (): unknown => {
+    const all = [...engines.values()].map((e) => e.stats());
+    // One ingest: the engine's own stats object, as before; several: their destinations together.
+    return all.length === 1 ? all[0] : { destinations: all.flatMap((s) => (s as { destinations?: unknown[] } | null)?.destinations ?? (Array.isArray(s) ? s : [])) };
+  };
+  const closeAll = async (): Promise<void> => {
+    await Promise.all([...engines.values()].map((e) => e.close().catch(() => undefined)));
+    await server.close();
+  };
+  stopOnRequest(stats, closeAll);
   const { port } = await server.listen(0, '127.0.0.1');
   reply({ type: 'ready', port });
 }

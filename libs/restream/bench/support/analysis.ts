@@ -33,6 +33,10 @@ export interface SinkResult {
   latencyMaxMs: number;
   /** Sent at the end of the window, received this much later (lag behind real time). */
   lastLagMs: number;
+  /** The ingest this sink is a destination of (1-based). */
+  ingest: number;
+  /** From its ingest's publish start (connect) to the first picture at this sink, ms; NaN if none came. */
+  timeToVideoMs: number;
 }
 
 export interface Distribution {
@@ -100,17 +104,40 @@ export interface LatencyPool {
   all: number[];
   audio: number[];
   video: number[];
+  /** When each of `all` was sent (bench wall clock), for {@link latencyTimeline}. */
+  sentAt: number[];
 }
 
 export function latencyPool(): LatencyPool {
-  return { all: [], audio: [], video: [] };
+  return { all: [], audio: [], video: [], sentAt: [] };
+}
+
+/**
+ * The largest added latency of the messages sent in each `bucketMs` from `fromWallMs` on: shows
+ * whether slow messages come in bursts (a stalled event loop, a busy machine) and how often.
+ */
+export function latencyTimeline(pool: LatencyPool, fromWallMs: number, toWallMs: number, bucketMs: number): number[] {
+  const buckets = new Array<number>(Math.max(0, Math.ceil((toWallMs - fromWallMs) / bucketMs))).fill(0);
+  for (let i = 0; i < pool.all.length; i++) {
+    const b = Math.floor((pool.sentAt[i]! - fromWallMs) / bucketMs);
+    if (b >= 0 && b < buckets.length) buckets[b] = Math.max(buckets[b]!, Math.round(pool.all[i]! * 10) / 10);
+  }
+  return buckets;
 }
 
 /**
  * `clockOffsetMs` is the sink process's wall clock minus the ingest's (subtracted from arrival
- * times); `pool` receives every matched message's added latency.
+ * times); `pool` receives every matched message's added latency. `ingest` says which ingest the
+ * sink belongs to and when that ingest started to connect (bench clock).
  */
-export function analyseSink(index: SentIndex, sink: SinkLog, window: Window, clockOffsetMs: number, pool: LatencyPool): SinkResult {
+export function analyseSink(
+  index: SentIndex,
+  sink: SinkLog,
+  window: Window,
+  clockOffsetMs: number,
+  pool: LatencyPool,
+  ingest: { number: number; startedAt: number } = { number: 1, startedAt: NaN },
+): SinkResult {
   const sent = index.sent;
   let sentMessages = 0;
   let sentBytes = 0;
@@ -139,6 +166,7 @@ export function analyseSink(index: SentIndex, sink: SinkLog, window: Window, clo
     const latency = sink.at[j]! - clockOffsetMs - sent.at[i]!;
     own.push(latency);
     pool.all.push(latency);
+    pool.sentAt.push(sent.at[i]!);
     (sink.type[j] === 8 ? pool.audio : pool.video).push(latency);
     if (i === lastSent) lastLagMs = latency;
   }
@@ -158,5 +186,25 @@ export function analyseSink(index: SentIndex, sink: SinkLog, window: Window, clo
     latencyP99Ms: d.p99,
     latencyMaxMs: d.max,
     lastLagMs,
+    ingest: ingest.number,
+    timeToVideoMs: sink.firstFrameAt === null ? NaN : sink.firstFrameAt - clockOffsetMs - ingest.startedAt,
   };
+}
+
+/** The sink that received the smallest share of what its ingest sent (lowest byte ratio; a missing sink counts as 0). */
+export function worstSink(sinks: readonly SinkResult[]): SinkResult | undefined {
+  let worst: SinkResult | undefined;
+  for (const s of sinks) {
+    const ratio = Number.isFinite(s.byteRatio) ? s.byteRatio : 0;
+    if (!worst || ratio < (Number.isFinite(worst.byteRatio) ? worst.byteRatio : 0)) worst = s;
+  }
+  return worst;
+}
+
+/** When video had reached every sink: the largest time to video; Infinity if any sink got none. */
+export function videoEverywhereMs(sinks: readonly SinkResult[], expected: number): number {
+  if (sinks.length < expected) return Infinity;
+  let max = 0;
+  for (const s of sinks) max = Math.max(max, Number.isFinite(s.timeToVideoMs) ? s.timeToVideoMs : Infinity);
+  return max;
 }

@@ -9,10 +9,11 @@
  *   their own watchdog.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTree } from './proc';
 
 export interface Exit {
   code: number | null;
@@ -26,9 +27,17 @@ export interface Managed {
   readonly exit: Promise<Exit>;
   /** Last few KB of stderr (tools) for error messages. */
   stderr(): string;
+  /**
+   * Descendants seen outside the child's process group (the API's embedded PostgreSQL runs in a
+   * session of its own), by pid with their start time, so they are killed with the child even
+   * when the child itself was killed before it could stop them.
+   */
+  readonly strays: Map<number, string>;
 }
 
 const live = new Set<Managed>();
+/** Children that have strays to kill, alive or not (a crashed API leaves its PostgreSQL behind). */
+const adopters = new Set<Managed>();
 
 function register(name: string, child: ChildProcess): Managed {
   if (child.pid === undefined) throw new Error(`${name}: failed to start`);
@@ -40,19 +49,63 @@ function register(name: string, child: ChildProcess): Managed {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: -1, signal: null }));
   });
-  const managed: Managed = { name, child, pid: child.pid, exit, stderr: () => stderr };
+  const managed: Managed = { name, child, pid: child.pid, exit, stderr: () => stderr, strays: new Map() };
   live.add(managed);
   void exit.then(() => live.delete(managed));
   return managed;
 }
 
-/** Runs an external tool under `timeout -s KILL hardLimitS`, in its own process group. */
-export function spawnTool(name: string, command: string, args: readonly string[], hardLimitS: number): Managed {
+/**
+ * Runs an external tool under `timeout -s KILL hardLimitS`, in its own process group. `timeout`
+ * passes SIGTERM on to the tool, so a polite stop() reaches it.
+ */
+export function spawnTool(
+  name: string,
+  command: string,
+  args: readonly string[],
+  hardLimitS: number,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Managed {
   const child = spawn('timeout', ['-s', 'KILL', String(Math.ceil(hardLimitS)), command, ...args], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...options,
   });
   return register(name, child);
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in ticks): tells a process from a later one with its pid. */
+function startTime(pid: number): string | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remembers `pids` (descendants of `managed`) to be killed with it: see {@link Managed.strays}. */
+export function adoptStrays(managed: Managed, pids: readonly number[]): void {
+  adopters.add(managed);
+  for (const pid of pids) {
+    if (pid === managed.pid || managed.strays.has(pid)) continue;
+    const started = startTime(pid);
+    if (started !== undefined) managed.strays.set(pid, started);
+  }
+}
+
+/** SIGKILL to every remembered stray that is still the process it was (pids are reused). */
+function killStrays(managed: Managed): void {
+  for (const [pid, started] of managed.strays) {
+    if (startTime(pid) !== started) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  managed.strays.clear();
+  adopters.delete(managed);
 }
 
 /** Forks a node module with an IPC channel, in its own process group. */
@@ -62,11 +115,13 @@ export function forkModule(
   args: readonly string[],
   hardLimitS: number,
   execArgv: readonly string[] = ['--import', 'tsx'],
+  options: { quiet?: boolean } = {},
 ): Managed {
   const child = fork(modulePath, [...args], {
     execArgv: [...execArgv],
     detached: true,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // quiet: the child's stdout goes to /dev/null (a chatty server's own logging, e.g. NMS at debug).
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, BENCH_CHILD_LIMIT_S: String(Math.ceil(hardLimitS)) },
   });
   const managed = register(name, child);
@@ -90,13 +145,17 @@ function killGroup(managed: Managed, signal: NodeJS.Signals): void {
 
 /** SIGTERM to the child's group, SIGKILL after `graceMs` if it has not exited. */
 export async function stop(managed: Managed, graceMs = 3_000): Promise<Exit> {
-  if (!live.has(managed)) return managed.exit;
+  if (!live.has(managed)) {
+    killStrays(managed);
+    return managed.exit;
+  }
   killGroup(managed, 'SIGTERM');
   const timer = setTimeout(() => killGroup(managed, 'SIGKILL'), graceMs);
   const exit = await managed.exit;
   clearTimeout(timer);
   // The group may outlive its leader (a tool's own children): make sure nothing is left.
   killGroup(managed, 'SIGKILL');
+  killStrays(managed);
   return exit;
 }
 
@@ -118,9 +177,12 @@ export function removeTempDir(dir: string): void {
   tempDirs.delete(dir);
 }
 
-/** Synchronous last resort: SIGKILL every child still running, remove temp directories. */
+/** Synchronous last resort: SIGKILL every child still running (and its strays), remove temp directories. */
 export function killAll(): void {
+  // Descendants not adopted yet (a PostgreSQL started a moment ago) are found now, before their parent dies.
+  for (const managed of live) adoptStrays(managed, processTree(managed.pid));
   for (const managed of live) killGroup(managed, 'SIGKILL');
+  for (const managed of [...adopters]) killStrays(managed);
   live.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
@@ -136,10 +198,23 @@ export function installCleanup(): void {
   if (installed) return;
   installed = true;
   process.on('exit', killAll);
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      killAll();
-      process.exit(130);
+      if (interrupted) return;
+      interrupted = true;
+      // A polite stop first (the API stops its PostgreSQL on SIGTERM), bounded; then kill what is left.
+      for (const managed of live) {
+        adoptStrays(managed, processTree(managed.pid));
+        killGroup(managed, 'SIGTERM');
+      }
+      const deadline = Date.now() + 5_000;
+      const poll = setInterval(() => {
+        if (live.size > 0 && Date.now() < deadline) return;
+        clearInterval(poll);
+        killAll();
+        process.exit(130);
+      }, 100);
     });
   }
 }

@@ -17,6 +17,10 @@ export interface SentLog {
   maxQueuedBytes: number;
   /** Largest lateness of a send against its due time, ms (timer and event-loop jitter). */
   maxLateMs: number;
+  /** Wall time the publisher started to connect (the encoder's "start streaming"). */
+  startedAt: number;
+  /** Wall time its publish was accepted and media began (stream time 0). */
+  mediaStartAt: number;
 }
 
 export interface PublishPlan {
@@ -40,12 +44,15 @@ export async function publishRealTime(recording: Recording, plan: PublishPlan): 
     at: new Float64Array(tags.length),
     maxQueuedBytes: 0,
     maxLateMs: 0,
+    startedAt: wallMs(),
+    mediaStartAt: NaN,
   };
   const publisher = await publish(plan.url, { timeoutMs: 10_000 });
   try {
     if (recording.metadata) publisher.sendMetadata(recording.metadata);
     const first = tags[0]?.timestamp ?? 0;
     const start = wallMs();
+    log.mediaStartAt = start;
     let nextMark = 0;
     for (const tag of tags) {
       if (publisher.closed) throw new Error('the system under test closed the ingest connection');

@@ -13,6 +13,8 @@ export interface SinkLog {
   /** Wire bytes received on its connections (handshake and chunk headers included). */
   wireBytes: number;
   closeErrors: string[];
+  /** Arrival wall time of the first video message that carries a picture (not a sequence header). */
+  firstFrameAt: number | null;
   at: number[];
   ts: number[];
   len: number[];

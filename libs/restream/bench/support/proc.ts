@@ -68,6 +68,8 @@ export interface CpuSnapshot {
   threads: Map<string, number>;
   /** Thread names (comm) by the same key. */
   names: Map<string, string>;
+  /** What each process is (see {@link processName}), by pid. */
+  processes: Map<number, string>;
   /** utime + stime of the processes, ms (clock-tick resolution, exited threads included). */
   ticksMs: number;
 }
@@ -75,7 +77,10 @@ export interface CpuSnapshot {
 export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
   const threads = new Map<string, number>();
   const names = new Map<string, string>();
+  const processes = new Map<number, string>();
   for (const pid of pids) {
+    const name = processName(pid);
+    if (name !== undefined) processes.set(pid, name);
     let tids: string[];
     try {
       tids = readdirSync(`/proc/${pid}/task`);
@@ -93,7 +98,7 @@ export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
       }
     }
   }
-  return { threads, names, ticksMs: cpuMs(pids) };
+  return { threads, names, processes, ticksMs: cpuMs(pids) };
 }
 
 /**
@@ -119,6 +124,58 @@ export function cpuByThreadName(from: CpuSnapshot, to: CpuSnapshot, top = 6): Re
   return Object.fromEntries([...byName].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 }
 
+/**
+ * A short name for a process from its command line: `node apps/api/dist/main.js`, and for
+ * PostgreSQL the role it announces (`postgres: walwriter`), connections as `postgres: backend`
+ * (their address and state dropped, so they group), the postmaster as `postgres (postmaster)`.
+ */
+export function processName(pid: number): string | undefined {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  const line = argv.join(' ');
+  if (line.startsWith('postgres: ')) {
+    return / \S+\(\d+\)|\[local\]/.test(line) ? 'postgres: backend' : line.replace(/\s+$/, '');
+  }
+  const base = (argv[0] ?? '').slice((argv[0] ?? '').lastIndexOf('/') + 1);
+  if (base === 'postgres') return 'postgres (postmaster)';
+  const script = argv.slice(1).find((a) => !a.startsWith('-'));
+  const tail = script ? ` ${script.split('/').slice(-3).join('/')}` : '';
+  return `${base}${tail}`.slice(0, 80);
+}
+
+/** Where the CPU went between two snapshots by process: ms per pid, with its name, largest first. */
+export function cpuByProcess(from: CpuSnapshot, to: CpuSnapshot): Array<{ pid: number; name: string; ms: number }> {
+  const byPid = new Map<number, number>();
+  for (const [key, value] of to.threads) {
+    const pid = Number(key.slice(0, key.indexOf('/')));
+    byPid.set(pid, (byPid.get(pid) ?? 0) + (value - (from.threads.get(key) ?? 0)) / 1e6);
+  }
+  return [...byPid]
+    .map(([pid, ms]) => ({ pid, name: to.processes.get(pid) ?? from.processes.get(pid) ?? String(pid), ms: Math.round(ms * 10) / 10 }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Proportional set size summed over `pids` (/proc/<pid>/smaps_rollup, bytes): each shared page
+ * counted once across the processes that share it, so a process tree's PSS is what it costs
+ * the machine (RSS would count PostgreSQL's shared buffers once per backend).
+ */
+export function pssBytes(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss') * 1024;
+    } catch {
+      // exited, or no smaps_rollup on this kernel
+    }
+  }
+  return total;
+}
+
 /** utime + stime of `pids`, in ms (resolution: one clock tick, usually 10 ms). */
 export function cpuMs(pids: readonly number[]): number {
   let total = 0;
@@ -131,6 +188,8 @@ export interface Memory {
   peakRssBytes: number;
   /** Sum of every process's current resident set (VmRSS), bytes. */
   rssBytes: number;
+  /** Proportional set size of the processes, now (see {@link pssBytes}). */
+  pssBytes: number;
 }
 
 export function memory(pids: readonly number[]): Memory {
@@ -146,7 +205,7 @@ export function memory(pids: readonly number[]): Memory {
     peak += kb(status, 'VmHWM') * 1024;
     rss += kb(status, 'VmRSS') * 1024;
   }
-  return { peakRssBytes: peak, rssBytes: rss };
+  return { peakRssBytes: peak, rssBytes: rss, pssBytes: pssBytes(pids) };
 }
 
 function kb(status: string, field: string): number {

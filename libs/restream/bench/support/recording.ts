@@ -1,5 +1,6 @@
 /**
- * The recorded input: ~6 Mb/s H.264 + AAC (720p30, or 1080p30), generated once with ffmpeg into
+ * The recorded input: H.264 + AAC 720p30 (or 1080p30) at a chosen video bitrate (3 Mb/s makes the
+ * issue's ~3.2 Mb/s stream, 6 Mb/s the earlier ~6.3 Mb/s one), generated once with ffmpeg into
  * bench/.data/ (ignored by git), and read into the tags the ingest publishes.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,19 +31,23 @@ export interface Recording {
   bitrateMbps: number;
 }
 
-export function ensureRecording(dataDir: string, resolution: Resolution): string {
-  const file = join(dataDir, `fanout-${resolution}30-6mbps-${RECORDING_SECONDS}s.flv`);
+/** Video bitrates the bench can generate, Mb/s. */
+export const VIDEO_MBPS = [3, 6] as const;
+export type VideoMbps = (typeof VIDEO_MBPS)[number];
+
+export function ensureRecording(dataDir: string, resolution: Resolution, videoMbps: VideoMbps): string {
+  const file = join(dataDir, `fanout-${resolution}30-${videoMbps}mbps-${RECORDING_SECONDS}s.flv`);
   if (existsSync(file)) return file;
   mkdirSync(dataDir, { recursive: true });
   const partial = `${file}.partial.flv`;
-  console.log(`generating a ${RECORDING_SECONDS} s ${resolution}30 ~6 Mb/s H.264 + AAC recording with ffmpeg (once) ...`);
+  console.log(`generating a ${RECORDING_SECONDS} s ${resolution}30 ${videoMbps} Mb/s H.264 + AAC recording with ffmpeg (once) ...`);
   execFileSync(
     'ffmpeg',
     [
       '-hide_banner', '-loglevel', 'error', '-y',
       '-f', 'lavfi', '-i', `testsrc2=size=${SIZES[resolution]}:rate=30`,
       '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '6M', '-maxrate', '6M', '-bufsize', '12M', '-g', '60',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${videoMbps}M`, '-maxrate', `${videoMbps}M`, '-bufsize', `${2 * videoMbps}M`, '-g', '60',
       '-pix_fmt', 'yuv420p',
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
       '-t', String(RECORDING_SECONDS), '-f', 'flv', partial,
