@@ -201,8 +201,17 @@ describe('embedded PostgreSQL with migrations', () => {
       ).rows.map((r) => r.name);
     try {
       expect(await names('api_tokens')).toEqual(['api_tokens_pkey', 'api_tokens_token_hash_key', 'api_tokens_user_id_fkey', 'api_tokens_user_id_idx']);
-      expect(await names('audit_logs')).toEqual(['audit_logs_actor_id_fkey', 'audit_logs_created_at_idx', 'audit_logs_pkey', 'audit_logs_target_type_target_id_idx']);
-      expect(await names('ingest_sessions')).toEqual(['ingest_sessions_pkey', 'ingest_sessions_stream_id_fkey', 'ingest_sessions_stream_id_started_at_idx']);
+      expect(await names('audit_logs')).toEqual([
+        'audit_logs_action_created_at_idx',
+        'audit_logs_actor_id_created_at_idx',
+        'audit_logs_actor_id_fkey',
+        'audit_logs_created_at_idx',
+        'audit_logs_pkey',
+        'audit_logs_target_type_target_id_idx',
+      ]);
+      expect(await names('recordings')).toEqual(['recordings_file_key', 'recordings_pkey', 'recordings_state_idx', 'recordings_stream_id_fkey', 'recordings_stream_id_started_at_idx']);
+      expect(await names('input_switches')).toEqual(['input_switches_pkey', 'input_switches_stream_id_at_idx', 'input_switches_stream_id_fkey']);
+      expect(await names('ingest_sessions')).toEqual(['ingest_sessions_ended_at_idx', 'ingest_sessions_pkey', 'ingest_sessions_stream_id_fkey', 'ingest_sessions_stream_id_started_at_idx']);
       expect(await names('destination_events')).toEqual([
         'destination_events_destination_id_at_idx',
         'destination_events_destination_id_fkey',

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Runnable } from './support/bundle';
 import { Managed, adoptStrays, forkModule, freePort, makeTempDir, removeTempDir, spawnTool, stop, stopAll } from './support/children';
-import { PLATFORM_MAIN, PLATFORM_OWNER, PlatformClient, REPO_ROOT, buildPlatform, platformEnv, waitForHealth } from './support/platform';
+import { PLATFORM_MAIN, PLATFORM_OWNER, PlatformClient, REPO_ROOT, buildPlatform, platformEnv, platformRuntime, waitForHealth } from './support/platform';
 import { sleep } from './support/clock';
 import { loadEngine } from './support/engine';
 import { expect, send } from './support/ipc';
@@ -306,7 +306,7 @@ const platformRunner: SystemRunner = {
     const baseUrl = `http://127.0.0.1:${api}`;
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the API process too (written when it exits).
     const profileDir = process.env['BENCH_CPU_PROF'];
-    const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), PLATFORM_MAIN];
+    const nodeArgs = [...platformRuntime().nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), PLATFORM_MAIN];
     const managed = spawnTool('platform', process.execPath, nodeArgs, hardLimitS, {
       env: platformEnv({ api: api!, rtmp: rtmp!, postgres: postgres! }, dataDir),
       cwd: REPO_ROOT,

@@ -51,7 +51,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();
 
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  // io_method=sync: PostgreSQL 18's default starts three I/O worker processes, memory a database
+  // this small (a few writes a second) never needs.
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'io_method=sync'];
   const binaries = await postgresBinaries();
   if (asRoot) assertTraversable(dirname(binaries.postgres));
   const ids = asRoot ? await postgresUser() : {};

@@ -14,6 +14,11 @@ import { sleep } from './clock';
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 export const PLATFORM_MAIN = join(REPO_ROOT, 'apps/api/dist/main.js');
 
+/** The API's node flags and allocator settings, as `npm start` gives them (apps/api/runtime.json). */
+export function platformRuntime(): { nodeFlags: string[]; env: Record<string, string> } {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'apps/api/runtime.json'), 'utf8')) as { nodeFlags: string[]; env: Record<string, string> };
+}
+
 /** The file of a package's command (its package.json `bin`), from the repository's node_modules. */
 function packageBin(name: string): string | undefined {
   try {
@@ -64,6 +69,7 @@ export function platformEnv(ports: PlatformPorts, dataDir: string): NodeJS.Proce
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of INHERITED_SETTINGS_DROPPED) delete env[name];
   return {
+    ...platformRuntime().env,
     ...env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
