@@ -17,6 +17,7 @@ import { packageBin } from './tools';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../libs/contracts/src/config';
 import { assertPortFree, assertWritableDir, describeStartupFailure } from '../apps/api/src/startup/preflight';
+import { orphanedPostmaster } from '../apps/api/src/database/embedded-postgres';
 
 const root = join(__dirname, '..');
 
@@ -61,7 +62,8 @@ async function preflight(c: NonNullable<typeof config>): Promise<void> {
     ];
     if (c.RTMPS_CERT_FILE && c.RTMPS_KEY_FILE) ports.push(['RTMPS_PORT', c.RTMPS_PORT]);
     for (const [setting, port] of ports) await assertPortFree(setting, port, c.HOST);
-    if (!c.DATABASE_URL) await assertPortFree('EMBEDDED_PG_PORT', c.EMBEDDED_PG_PORT);
+    // A PostgreSQL that a killed API left running on DATA_DIR holds the port: the API stops it.
+    if (!c.DATABASE_URL && orphanedPostmaster(join(resolve(c.DATA_DIR), 'postgres')) === undefined) await assertPortFree('EMBEDDED_PG_PORT', c.EMBEDDED_PG_PORT);
   } catch (error) {
     fail(`Fanout cannot start: ${describeStartupFailure(error)}`);
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const root = join(import.meta.dirname, '../../..');
+const root = join(__dirname, '../../..');
 const runtime = JSON.parse(readFileSync(join(root, 'apps/api/runtime.json'), 'utf8')) as { nodeFlags: string[]; env: Record<string, string> };
 
 describe('apps/api/runtime.json: one way to start the API', () => {

@@ -1,15 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthSchema, ingestSessionListSchema, metricsSeriesSchema, streamDetailSchema } from '@fanout/contracts';
+import { healthSchema, ingestSessionListSchema, metricsSeriesSchema, recordingListSchema, streamDetailSchema } from '@fanout/contracts';
 import { freePort } from './support/ports';
 import { signIn } from './support/actors';
 import { recordingClient } from './support/http';
-import { within } from './support/media';
+import { probe, within } from './support/media';
 import { ffmpegLive } from './support/publishers';
 import { startOwnSink } from './support/sinks';
 import { HAVE_FFMPEG, skipWithout } from './support/tools';
@@ -44,6 +44,25 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}:\n${platform.output().slice(-4000)}`);
+}
+
+/** Every process under `pid` (Linux /proc). */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }
 
 function tcpAccepts(port: number): Promise<boolean> {
@@ -189,6 +208,62 @@ describe('npm start', () => {
       platform.child.kill('SIGINT');
       await platform.exited;
       await sink.stop();
+    }
+  }, 300_000);
+
+  it.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('kill -9 of the API mid-recording: the file plays up to its last fragment, and the next start stops the PostgreSQL left behind and lists it as interrupted with its real duration', async () => {
+    const recorded = { ...env, FANOUT_SKIP_BUILD: '1', LOG_PRETTY: 'false', LOG_LEVEL: 'info' };
+    let platform = startPlatform(recorded);
+    const api = `http://127.0.0.1:${env.API_PORT}`;
+    let streamId: string;
+    let killedAt: number;
+    let publisher: ReturnType<typeof ffmpegLive> | undefined;
+    try {
+      await waitFor('"Fanout is running"', () => platform.output().includes('Fanout is running'), 120_000, platform);
+      const owner = await signIn(recordingClient(api), env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+      const stream = streamDetailSchema.parse((await owner.call('POST', '/api/streams', { name: 'Killed while recording' })).body);
+      streamId = stream.id;
+      expect((await owner.call('PATCH', `/api/streams/${stream.id}`, { record: true })).status).toBe(200);
+      publisher = ffmpegLive(`${stream.ingestUrl}/${stream.streamKey}`, join(dataDir, 'killed-source.flv'), { seconds: 120, width: 640, height: 360 });
+      publisher.done.catch(() => undefined); // killed below
+      let startedAt = 0;
+      await waitFor('a recording 6 s along', async () => {
+        const list = recordingListSchema.parse((await owner.call('GET', `/api/streams/${stream.id}/recordings`)).body);
+        if (list[0]?.state === 'recording') startedAt ||= Date.parse(list[0].startedAt);
+        return startedAt > 0 && Date.now() - startedAt > 6_000;
+      }, 30_000, platform);
+      const apiPid = descendants(platform.child.pid!).find((pid) => commandLine(pid).includes('apps/api/dist/main.js'));
+      expect(apiPid, 'the API process under npm start').toBeDefined();
+      killedAt = Date.now();
+      process.kill(apiPid!, 'SIGKILL');
+      await platform.exited; // npm start stops when its API dies
+      const elapsedMs = killedAt - startedAt;
+      publisher.kill();
+
+      platform = startPlatform(recorded);
+      await waitFor('"Fanout is running" after the crash', () => platform.output().includes('Fanout is running'), 120_000, platform);
+      expect(platform.output()).toContain('stopping the embedded PostgreSQL a previous run left behind');
+      const again = await signIn(recordingClient(api), env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+      const list = recordingListSchema.parse((await again.call('GET', `/api/streams/${streamId}/recordings`)).body);
+      expect(list).toHaveLength(1);
+      const recording = list[0]!;
+      expect(recording.state).toBe('interrupted');
+      // Its real duration: what the complete fragments hold, at most one fragment (2 s) short of the wall time.
+      expect(recording.durationMs).toBeGreaterThan(elapsedMs - 2_000 - 1_500);
+      expect(recording.durationMs).toBeLessThanOrEqual(elapsedMs + 500);
+      const file = await fetch(`${api}${recording.fileUrl}`, { headers: { cookie: again.cookie } });
+      expect(file.status).toBe(200);
+      const path = join(dataDir, 'killed.mp4');
+      await writeFile(path, Buffer.from(await file.arrayBuffer()));
+      expect(Number(file.headers.get('content-length'))).toBe(recording.bytes);
+      const facts = probe(path); // -v error and a full decode: throws on a damaged file
+      expect(facts).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 640, height: 360 });
+      // 30 fps: the frames cover the duration it reports, within a frame or two.
+      expect(Math.abs(facts.videoFrames - (recording.durationMs / 1000) * 30)).toBeLessThanOrEqual(2);
+    } finally {
+      publisher?.kill();
+      platform.child.kill('SIGINT');
+      await platform.exited;
     }
   }, 300_000);
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { arch, platform, tmpdir } from 'node:os';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, parse, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -61,6 +61,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log.info({ dataDir }, 'initialising embedded PostgreSQL cluster');
     await initdb(binaries.initdb, dataDir, password, ids, log);
   }
+  const orphan = orphanedPostmaster(dataDir);
+  if (orphan !== undefined) {
+    // The API was killed (kill -9, OOM) and its PostgreSQL, which runs detached, lived on.
+    log.warn({ pid: orphan, dataDir }, 'stopping the embedded PostgreSQL a previous run left behind');
+    await stopProcess(orphan, 15_000);
+  }
   await assertPortFree('EMBEDDED_PG_PORT', options.port);
   const server = await runPostgres({ binary: binaries.postgres, dataDir, port: options.port, flags, ids, log });
   try {
@@ -88,6 +94,58 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * is shutting down". Here only {@link stop} stops it, after the API is done with it; a process
  * exit that skips stop (a crash) still takes it down.
  */
+/**
+ * The postmaster that a previous run of this API left on the cluster in `dataDir`, if it is still
+ * running: the pid in `postmaster.pid`, when that process is a postgres. PostgreSQL's own lock
+ * makes it the only server on this folder, so it is ours to stop.
+ */
+export function orphanedPostmaster(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return undefined;
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) return undefined;
+  } catch {
+    if (existsSync('/proc/self')) return undefined; // Linux: no such process
+    try {
+      process.kill(pid, 0); // elsewhere: alive is all we can tell
+    } catch {
+      return undefined;
+    }
+  }
+  return pid;
+}
+
+/** SIGINT (PostgreSQL's fast shutdown), SIGKILL after `ms`; resolves once the process is gone. */
+async function stopProcess(pid: number, ms: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + ms;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  while (alive()) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function runPostgres(options: { binary: string; dataDir: string; port: number; flags: string[]; ids: UserIds; log: Logger }): Promise<{ stop(): Promise<void> }> {
   const child = spawn(options.binary, ['-D', options.dataDir, '-p', String(options.port), ...options.flags], {
     ...options.ids,
