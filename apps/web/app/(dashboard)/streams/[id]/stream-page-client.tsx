@@ -69,7 +69,7 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
         </div>
       </div>
 
-      {grace ? <GraceCountdown graceEndsAt={ingest.graceEndsAt} /> : null}
+      {grace ? <GraceCountdown graceEndsAt={ingest.graceEndsAt} slate={view.inputs?.onAir === 'slate'} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
