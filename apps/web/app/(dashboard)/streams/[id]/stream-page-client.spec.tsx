@@ -37,7 +37,7 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock);
   // History and backfill calls; individual tests add their own answers first.
   fetchMock.mockImplementation(async (url) =>
-    String(url).includes('/sessions') ? jsonResponse(200, []) : jsonResponse(200, { from: '', to: '', resolutionS: 1, ingest: [], destinations: [] }),
+    String(url).includes('/sessions') || String(url).includes('/recordings') ? jsonResponse(200, []) : jsonResponse(200, { from: '', to: '', resolutionS: 1, ingest: [], destinations: [] }),
   );
 });
 afterEach(() => {

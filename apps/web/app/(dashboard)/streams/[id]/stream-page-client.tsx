@@ -21,6 +21,7 @@ import { IngestFacts } from './ingest-facts';
 import { IngestPanel } from './ingest-panel';
 import { OnAirPanel } from './on-air-panel';
 import { PreviewPanel } from './preview-panel';
+import { RecordingsPanel } from './recordings-panel';
 import { StreamActions } from './stream-actions';
 
 const CONNECTION_TEXT: Record<LiveConnection, string | null> = {
@@ -98,6 +99,7 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
       </div>
 
       <HistoryPanel streamId={stream.id} refreshKey={live ? 'live' : 'idle'} />
+      <RecordingsPanel stream={stream} refreshKey={live ? 'live' : 'idle'} onChange={saved} />
       <DestinationToasts destinations={view.destinations} />
     </div>
   );
