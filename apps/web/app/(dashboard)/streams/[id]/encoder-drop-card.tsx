@@ -145,7 +145,7 @@ function SlateImage({ stream, onChanged }: { stream: StreamDetail; onChanged: (s
             Default card
           </div>
         )}
-        <div className="min-w-0 flex-1 space-y-2">
+        <div className="min-w-0 flex-1 basis-48 space-y-2">
           <label htmlFor="field-image" className={`block ${subtleText}`}>
             {stream.slateImage ? 'Your own image is shown. Replace it:' : 'The default card is shown. Use your own (PNG or JPEG, up to 5 MB):'}
           </label>
