@@ -82,5 +82,12 @@ describe('OnAirPanel', () => {
     expect(encoderStateText(inputStatus({ state: 'warm' }))).toBe('Connected, standing by');
     expect(switchBlocker(inputs({ backup: inputStatus({ state: 'stalled' }) }), 'backup')).toBe('The backup encoder is connected but sending nothing.');
     expect(switchBlocker(bothConnected(), 'slate')).toBeNull();
+    // A lost encoder still named on air (the grace window): its absence is the reason.
+    expect(switchBlocker(inputs({ primary: inputStatus({ state: 'gone' }) }), 'primary')).toBe('No primary encoder is connected.');
+  });
+
+  it('says nothing arrives while the encoder on air is lost', () => {
+    render(<OnAirPanel streamId="s1" inputs={inputs({ primary: inputStatus({ state: 'gone', bitrateKbps: 0 }) })} lastSwitch={null} />);
+    expect(screen.getByTestId('on-air-now').textContent).toBe('Primary· nothing arriving');
   });
 });

@@ -39,12 +39,13 @@ const STATE_TONE: Record<InputStatus['state'], string> = {
 
 /** Why "Switch to …" cannot be pressed now, or null when it can. */
 export function switchBlocker(inputs: Inputs, to: OnAir): string | null {
+  if (to === 'primary' || to === 'backup') {
+    const input = inputs[to];
+    if (input.state === 'gone') return `No ${to} encoder is connected.`;
+    if (input.state === 'stalled') return `The ${to} encoder is connected but sending nothing.`;
+  }
   if (inputs.onAir === to) return `${ON_AIR_LABEL[to]} is on air.`;
   if (to === 'slate') return inputs.slateReady ? null : 'The slate is not ready (it is off, or still being prepared).';
-  if (to === 'none') return null;
-  const input = inputs[to];
-  if (input.state === 'gone') return `No ${to} encoder is connected.`;
-  if (input.state === 'stalled') return `The ${to} encoder is connected but sending nothing.`;
   return null;
 }
 
@@ -94,6 +95,8 @@ export function OnAirPanel({ streamId, inputs: fromStatus, lastSwitch }: { strea
     { to: 'slate', label: 'Show slate' },
   ];
   const pinned = inputs.pinned === 'backup';
+  // The engine keeps naming the lost encoder while it waits for it (grace window): say nothing arrives.
+  const silent = (inputs.onAir === 'primary' || inputs.onAir === 'backup') && inputs[inputs.onAir].state !== 'live';
 
   return (
     <section aria-labelledby={`${baseId}-title`} className={card} data-testid="on-air">
@@ -101,8 +104,9 @@ export function OnAirPanel({ streamId, inputs: fromStatus, lastSwitch }: { strea
         On air
       </h2>
       <p className="mt-2 flex items-center gap-2 text-lg font-semibold" data-testid="on-air-now" data-on-air={inputs.onAir}>
-        <span aria-hidden="true" className={`size-2.5 rounded-full ${ON_AIR_DOT[inputs.onAir]}`} />
+        <span aria-hidden="true" className={`size-2.5 rounded-full ${silent ? 'animate-pulse bg-amber-500' : ON_AIR_DOT[inputs.onAir]}`} />
         {ON_AIR_LABEL[inputs.onAir]}
+        {silent ? <span className="text-sm font-medium text-amber-700 dark:text-amber-400">· nothing arriving</span> : null}
         {inputs.pinned ? <span className={`text-sm font-normal ${subtleText}`}>(staying on {inputs.pinned})</span> : null}
       </p>
       {lastSwitch && lastSwitch.onAir === inputs.onAir ? (
