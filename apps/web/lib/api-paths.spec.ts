@@ -12,5 +12,7 @@ describe('apiPaths', () => {
     expect(apiPaths.streamMetrics('s1')).toBe('/api/streams/s1/metrics');
     expect(apiPaths.streamMetrics('s1', { from: '2026-11-21T12:00:00.000Z' })).toBe('/api/streams/s1/metrics?from=2026-11-21T12%3A00%3A00.000Z');
     expect(apiPaths.webhookDeliveries('w1', { limit: '10' })).toBe('/api/webhooks/w1/deliveries?limit=10');
+    expect(apiPaths.streamSlateImage('s1')).toBe('/api/streams/s1/slate-image');
+    expect(apiPaths.streamSlateImage('s1', '3')).toBe('/api/streams/s1/slate-image?v=3');
   });
 });

@@ -43,6 +43,15 @@ describe('apiRequest', () => {
     expect(new Headers(init?.headers).get('content-type')).toBe('application/json');
   });
 
+  it('sends a blob as it is, with the blob\'s type as the content type', async () => {
+    const fetch = fetchReturning(new Response(null, { status: 204 }));
+    const image = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+    await apiRequest('/api/streams/s1/slate-image', { method: 'PUT', blob: image, fetch });
+    const [, init] = fetch.mock.calls[0]!;
+    expect(init?.body).toBe(image);
+    expect(new Headers(init?.headers).get('content-type')).toBe('image/png');
+  });
+
   it('maps a validation error body to code, message and field errors', async () => {
     const body = {
       code: 'VALIDATION_FAILED',

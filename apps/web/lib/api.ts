@@ -70,6 +70,8 @@ export const NETWORK_ERROR_MESSAGE = 'Cannot reach the Fanout server. Check that
 export interface ApiRequestOptions<T> extends Omit<RequestInit, 'body'> {
   /** Sent as JSON with `Content-Type: application/json`. */
   json?: unknown;
+  /** Sent as it is (a slate image), with `Content-Type` from the blob's own type. */
+  blob?: Blob;
   /** Validates a successful JSON body; without one the body is returned unchecked. */
   schema?: Schema<T>;
   /** Prefix for `path`; empty in the browser (same origin), the API origin on the server. */
@@ -93,13 +95,16 @@ async function readJson(response: Response): Promise<unknown> {
  * Aborts (`signal`) are rethrown unchanged.
  */
 export async function apiRequest<T = unknown>(path: string, options: ApiRequestOptions<T> = {}): Promise<T> {
-  const { json, schema, baseUrl = '', fetch: fetchImpl = fetch, headers, ...init } = options;
+  const { json, blob, schema, baseUrl = '', fetch: fetchImpl = fetch, headers, ...init } = options;
   const requestHeaders = new Headers(headers);
   requestHeaders.set('accept', 'application/json');
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (json !== undefined) {
     requestHeaders.set('content-type', 'application/json');
     body = JSON.stringify(json);
+  } else if (blob !== undefined) {
+    if (blob.type) requestHeaders.set('content-type', blob.type);
+    body = blob;
   }
 
   let response: Response;

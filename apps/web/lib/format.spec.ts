@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { codecLabel, formatChannels, formatKbps, formatLatency, formatSampleRate, formatUptime, formatWait } from './format';
+import { codecLabel, formatBytes, formatChannels, formatKbps, formatLatency, formatSampleRate, formatUptime, formatWait } from './format';
 
 describe('formatUptime', () => {
   it.each([
@@ -48,5 +48,18 @@ describe('formatLatency', () => {
     [12_400, '12 s'],
   ])('%s ms reads "%s"', (ms, text) => {
     expect(formatLatency(ms)).toBe(text);
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [999, '999 B'],
+    [1_000, '1.0 KB'],
+    [820_000, '820 KB'],
+    [1_400_000_000, '1.4 GB'],
+    [25_000_000_000, '25 GB'],
+  ])('%s bytes reads "%s"', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idleStatus, liveStatus, stateEvent, statusDestination } from '../test/fixtures';
+import { idleStatus, inputs, inputSwitch, liveStatus, stateEvent, statusDestination } from '../test/fixtures';
 import { displayedState, emptyStreamView, healthSummary, reduceStreamView, type StreamView, type StreamViewEvent } from './stream-view';
 
 function run(events: StreamViewEvent[], from: StreamView = emptyStreamView): StreamView {
@@ -115,6 +115,36 @@ describe('reduceStreamView ingest events', () => {
 });
 
 describe('healthSummary', () => {
+  it('keeps the inputs of a snapshot, and shows an input switch at once', () => {
+    const view = run([
+      { type: 'status', status: { ...liveStatus('2026-11-21T22:01:00Z'), inputs: inputs() } },
+      { type: 'input', event: inputSwitch({ at: '2026-11-21T22:01:00.500Z', onAir: 'backup' }) },
+    ]);
+    expect(view.inputs?.onAir).toBe('backup');
+    expect(view.lastSwitch?.reason).toBe('primary-lost');
+  });
+
+  it('does not let an older snapshot undo a newer input switch, and a newer one takes over', () => {
+    const switched = run([
+      { type: 'status', status: { ...liveStatus('2026-11-21T22:01:00Z'), inputs: inputs() } },
+      { type: 'input', event: inputSwitch({ at: '2026-11-21T22:01:00.500Z', onAir: 'slate' }) },
+      { type: 'status', status: { ...liveStatus('2026-11-21T22:01:00.200Z'), inputs: inputs() } },
+    ]);
+    expect(switched.inputs?.onAir).toBe('slate');
+    const later = run([{ type: 'status', status: { ...liveStatus('2026-11-21T22:01:02Z'), inputs: inputs({ onAir: 'primary' }) } }], switched);
+    expect(later.inputs?.onAir).toBe('primary');
+  });
+
+  it('forgets the inputs and the last switch when the stream ends', () => {
+    const view = run([
+      { type: 'status', status: { ...liveStatus('2026-11-21T22:01:00Z'), inputs: inputs() } },
+      { type: 'input', event: inputSwitch({ at: '2026-11-21T22:01:01Z' }) },
+      { type: 'ingest', event: { state: 'ended', reason: null, at: '2026-11-21T22:01:05Z', graceEndsAt: null, video: null, audio: null, audioPresent: false } },
+    ]);
+    expect(view.inputs).toBeNull();
+    expect(view.lastSwitch).toBeNull();
+  });
+
   it('counts live destinations out of the enabled ones, and the failing ones', () => {
     expect(
       healthSummary([{ state: 'live' }, { state: 'live' }, { state: 'reconnecting' }, { state: 'failed' }, { state: 'disabled' }]),

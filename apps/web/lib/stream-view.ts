@@ -1,4 +1,4 @@
-import { IDLE_INGEST, type DestinationState, type DestinationStateEvent, type FailureReason, type IngestEvent, type StreamStatus } from '@fanout/contracts';
+import { IDLE_INGEST, type DestinationState, type DestinationStateEvent, type FailureReason, type IngestEvent, type InputSwitchEvent, type StreamStatus } from '@fanout/contracts';
 import type { DisplayState } from './destination-state';
 
 type StatusDestination = StreamStatus['destinations'][number];
@@ -25,14 +25,19 @@ export interface StreamView {
   /** `at` of the last applied snapshot (ms since the epoch). */
   at: number | null;
   destinations: DestinationView[];
+  /** The encoders and the slate, as the last snapshot (or a newer `input` event) says; null while nothing publishes. */
+  inputs: StreamStatus['inputs'];
+  /** The last `input` event of this broadcast: what went on air, when and why. */
+  lastSwitch: InputSwitchEvent | null;
 }
 
 export type StreamViewEvent =
   | { type: 'status'; status: StreamStatus }
   | { type: 'state'; event: DestinationStateEvent }
-  | { type: 'ingest'; event: IngestEvent };
+  | { type: 'ingest'; event: IngestEvent }
+  | { type: 'input'; event: InputSwitchEvent };
 
-export const emptyStreamView: StreamView = { ingest: null, at: null, destinations: [] };
+export const emptyStreamView: StreamView = { ingest: null, at: null, destinations: [], inputs: null, lastSwitch: null };
 
 function fromStatus(d: StatusDestination, at: number): DestinationView {
   return {
@@ -81,10 +86,14 @@ export function reduceStreamView(view: StreamView, event: StreamViewEvent): Stre
       }
       return next;
     });
-    return { ingest: event.status.ingest, at, destinations };
+    let inputs = event.status.inputs;
+    // A switch newer than this snapshot: keep what it put on air until a newer snapshot says otherwise.
+    if (inputs && view.lastSwitch && time(view.lastSwitch.at) > at) inputs = { ...inputs, onAir: view.lastSwitch.onAir };
+    return { ingest: event.status.ingest, at, destinations, inputs, lastSwitch: event.status.ingest.state === 'idle' ? null : view.lastSwitch };
   }
 
   if (event.type === 'ingest') return applyIngest(view, event.event);
+  if (event.type === 'input') return applyInput(view, event.event);
 
   const e = event.event;
   const at = time(e.at);
@@ -117,6 +126,8 @@ function applyIngest(view: StreamView, e: IngestEvent): StreamView {
   if (e.state === 'ended') {
     return {
       ...view,
+      inputs: null,
+      lastSwitch: null,
       ingest: { ...base, state: 'idle', reconnectGrace: false, graceEndsAt: null, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null },
     };
   }
@@ -134,6 +145,14 @@ function applyIngest(view: StreamView, e: IngestEvent): StreamView {
       audioPresent: e.audioPresent,
     },
   };
+}
+
+/** What is on air changed (failover, slate, failback, a switch by hand): shown at once, the next snapshot brings the rest. */
+function applyInput(view: StreamView, e: InputSwitchEvent): StreamView {
+  const at = time(e.at);
+  if (view.lastSwitch && time(view.lastSwitch.at) > at) return view;
+  if (view.at !== null && at < view.at) return { ...view, lastSwitch: e };
+  return { ...view, lastSwitch: e, inputs: view.inputs ? { ...view.inputs, onAir: e.onAir } : view.inputs };
 }
 
 export interface HealthSummary {

@@ -1,6 +1,6 @@
 'use client';
 
-import { destinationStateEventSchema, ingestEventSchema, metricsSeriesSchema, streamStatusSchema, type StreamStatus } from '@fanout/contracts';
+import { destinationStateEventSchema, ingestEventSchema, inputSwitchEventSchema, metricsSeriesSchema, streamStatusSchema, type StreamStatus } from '@fanout/contracts';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { apiRequest } from './api';
 import { LIVE_WINDOW_S, appendStatus, emptySeries, mergeMetrics, type Series } from './metrics';
@@ -47,7 +47,7 @@ const CATCH_UP_MS = 6_000;
 /**
  * Live status of one stream over Server-Sent Events (`/api/streams/:id/events`): `status`
  * every second (5 s while idle), `state` the moment a destination changes, `ingest` when the
- * publisher arrives or leaves. When the connection drops it
+ * publisher arrives or leaves, `input` when what is on air changes (primary, backup, slate). When the connection drops it
  * reconnects with backoff; while the tab is hidden it disconnects. Either way, on the next
  * open the gap is filled from `/api/streams/:id/metrics`, so the charts have no hole. The first
  * open fills the whole visible window, so a page opened or reloaded mid-broadcast shows the
@@ -117,6 +117,10 @@ export function useStreamLive(streamId: string, initial: StreamStatus | null, ev
       es.addEventListener('ingest', (message) => {
         const parsed = ingestEventSchema.safeParse(data(message));
         if (parsed.success) dispatch({ type: 'ingest', event: parsed.data });
+      });
+      es.addEventListener('input', (message) => {
+        const parsed = inputSwitchEventSchema.safeParse(data(message));
+        if (parsed.success) dispatch({ type: 'input', event: parsed.data });
       });
       es.addEventListener('error', () => {
         // EventSource retries on its own only while the server keeps answering 200; take over.

@@ -1,4 +1,4 @@
-import type { Destination, DestinationStateEvent, StreamDetail, StreamStatus } from '@fanout/contracts';
+import type { Destination, DestinationStateEvent, InputStatus, InputSwitchEvent, Recording, StreamDetail, StreamStatus } from '@fanout/contracts';
 
 type StatusDestination = StreamStatus['destinations'][number];
 
@@ -102,4 +102,53 @@ export function streamDetail(overrides: Partial<StreamDetail> = {}): StreamDetai
 
 export function jsonResponse(status: number, body?: unknown): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** One encoder as `status.inputs` reports it; live on air unless told otherwise. */
+export function inputStatus(overrides: Partial<InputStatus> = {}): InputStatus {
+  return {
+    state: 'live',
+    since: '2026-11-21T22:00:00.000Z',
+    lastMediaAgoMs: 20,
+    bitrateKbps: 2600,
+    fps: 30,
+    video: { codec: 'h264', width: 1280, height: 720 },
+    audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
+    ...overrides,
+  };
+}
+
+/** `status.inputs` of a broadcast: the primary on air and no backup, unless told otherwise. */
+export function inputs(overrides: Partial<NonNullable<StreamStatus['inputs']>> = {}): NonNullable<StreamStatus['inputs']> {
+  return {
+    onAir: 'primary',
+    pinned: null,
+    primary: inputStatus(),
+    backup: inputStatus({ state: 'gone', since: null, lastMediaAgoMs: null, bitrateKbps: 0, fps: 0, video: null, audio: null }),
+    slateReady: true,
+    ...overrides,
+  };
+}
+
+export function inputSwitch(overrides: Partial<InputSwitchEvent> = {}): InputSwitchEvent {
+  return { at: '2026-11-21T22:01:03.000Z', onAir: 'backup', previous: 'primary', reason: 'primary-lost', gapMs: 33, wallGapMs: 40, ...overrides };
+}
+
+export function recording(overrides: Partial<Recording> = {}): Recording {
+  return {
+    id: 'r1',
+    streamId: 's1',
+    sessionId: 'sess1',
+    part: 1,
+    state: 'complete',
+    startedAt: '2026-11-21T20:00:00.000Z',
+    endedAt: '2026-11-21T21:05:00.000Z',
+    durationMs: 3_900_000,
+    bytes: 2_500_000_000,
+    videoCodec: 'h264',
+    audioCodec: 'aac',
+    failure: null,
+    fileUrl: '/api/recordings/r1/file',
+    ...overrides,
+  };
 }

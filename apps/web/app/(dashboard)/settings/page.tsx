@@ -1,4 +1,4 @@
-import { apiTokenListSchema, liveOverviewSchema, userListSchema } from '@fanout/contracts';
+import { apiTokenListSchema, instanceSettingsSchema, liveOverviewSchema, userListSchema } from '@fanout/contracts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiUnavailable } from '@/components/api-unavailable';
@@ -7,6 +7,7 @@ import { loadHealth } from '@/lib/health';
 import { requireUser } from '@/lib/require-session';
 import { serverApi } from '@/lib/server-api';
 import { SystemStatusClient } from '../system-status-client';
+import { InstanceSettingsClient } from './instance-settings-client';
 import { TokensClient } from './tokens-client';
 import { UsersClient } from './users-client';
 import { apiPaths } from '@/lib/api-paths';
@@ -17,12 +18,15 @@ export default async function SettingsPage() {
   const auth = await requireUser();
   if ('unreachable' in auth) return <ApiUnavailable message={auth.unreachable} />;
   const manager = auth.user.role === 'owner' || auth.user.role === 'admin';
+  const owner = auth.user.role === 'owner';
   try {
-    const [tokens, users, health, overview] = await Promise.all([
+    const [tokens, users, health, overview, instance] = await Promise.all([
       serverApi(apiPaths.tokens(), { schema: apiTokenListSchema }),
       manager ? serverApi(apiPaths.users(), { schema: userListSchema }) : Promise.resolve(null),
       loadHealth(serverApi),
       serverApi(apiPaths.live(), { schema: liveOverviewSchema }).catch(() => null),
+      // Only owners change instance settings; an API without them leaves the card out.
+      owner ? serverApi(apiPaths.settings(), { schema: instanceSettingsSchema }).catch(() => null) : Promise.resolve(null),
     ]);
     return (
       <div className="space-y-6">
@@ -44,6 +48,7 @@ export default async function SettingsPage() {
             </Link>
           </div>
         </div>
+        {instance ? <InstanceSettingsClient initial={instance} /> : null}
         {users ? <UsersClient initial={users} me={auth.user} /> : null}
         <TokensClient initial={tokens} />
         <SystemStatusClient initial={health} initialOverview={overview} />

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DELETE, GET, POST } from './route';
+import { DELETE, GET, POST, PUT } from './route';
 
 /** A real HTTP server on 127.0.0.1:0 standing in for the API; each test installs its handler. */
 let api: Server;
@@ -187,6 +187,27 @@ describe('/api/[...path] proxy', () => {
     );
     expect(received).toBe('chunk-1;chunk-2;chunk-3');
     expect(await response.text()).toBe('got 23 bytes');
+  });
+
+  it('forwards a binary PUT body byte for byte with its content type (a slate image)', async () => {
+    let seen: { method?: string; url?: string; type?: string; bytes?: Buffer } = {};
+    handle = async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      seen = { method: req.method, url: req.url, type: req.headers['content-type'], bytes: Buffer.concat(chunks) };
+      res.writeHead(204).end();
+    };
+    // A PNG signature followed by every byte value: nothing may be re-encoded as text on the way.
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 256 }, (_, i) => i), ...new Uint8Array(200_000).fill(0xff)]);
+    const response = await PUT(
+      new Request(`${dashboard}/api/streams/s1/slate-image`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Blob([png], { type: 'image/png' }) }),
+    );
+    expect(response.status).toBe(204);
+    expect(seen.method).toBe('PUT');
+    expect(seen.url).toBe('/api/streams/s1/slate-image');
+    expect(seen.type).toBe('image/png');
+    expect(seen.bytes!.length).toBe(png.length);
+    expect(seen.bytes!.equals(Buffer.from(png))).toBe(true);
   });
 
   it('aborts the upstream request when the browser goes away', async () => {

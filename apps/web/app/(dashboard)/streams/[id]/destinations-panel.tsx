@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { Dialog } from '@/components/dialog';
 import { StateBadge } from '@/components/state-badge';
+import { Toggle } from '@/components/toggle';
 import { alertBox, cardFrame, primaryButton, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
 import { formatKbps } from '@/lib/format';
@@ -12,22 +13,6 @@ import { type DestinationView, displayedState } from '@/lib/stream-view';
 import { apiPaths } from '@/lib/api-paths';
 import { RetryNowButton, TestConnectionButton } from './destination-actions';
 import { DestinationForm } from './destination-form';
-
-function Toggle({ checked, label, disabled, onChange }: { checked: boolean; label: string; disabled?: boolean; onChange: (next: boolean) => void }) {
-  return (
-    <button
-      type="button"
-      role="switch"
-      aria-checked={checked}
-      aria-label={label}
-      disabled={disabled}
-      onClick={() => onChange(!checked)}
-      className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${checked ? 'bg-emerald-600 dark:bg-emerald-500' : 'bg-zinc-300 dark:bg-zinc-700'}`}
-    >
-      <span aria-hidden="true" className={`inline-block size-5 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-5' : 'translate-x-0.5'}`} />
-    </button>
-  );
-}
 
 function DestinationCard({
   destination,

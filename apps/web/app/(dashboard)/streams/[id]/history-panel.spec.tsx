@@ -80,6 +80,28 @@ describe('HistoryPanel', () => {
     expect(within(log).getByText(': Rejected stream key')).toBeTruthy();
   });
 
+  it('lists the session’s encoder switches in words', async () => {
+    fetchMock.mockResolvedValueOnce(
+      jsonResponse(200, [
+        {
+          ...session,
+          inputSwitches: [
+            { at: '2026-11-21T20:01:03Z', onAir: 'backup', previous: 'primary', reason: 'primary-lost', gapMs: 33, wallGapMs: 41 },
+            { at: '2026-11-21T20:05:00Z', onAir: 'primary', previous: 'backup', reason: 'failback', gapMs: null, wallGapMs: null },
+          ],
+        },
+      ]),
+    );
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { from: session.startedAt, to: session.endedAt, resolutionS: 10, ingest: [], destinations: [] }));
+    render(<HistoryPanel streamId="s1" refreshKey="idle" />);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Details' }));
+    const items = within(screen.getByRole('list', { name: 'Encoder switches' })).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual([
+      `${new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }).format(new Date('2026-11-21T20:01:03Z'))} backup on air (primary lost), gap 33 ms`,
+      `${new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }).format(new Date('2026-11-21T20:05:00Z'))} primary on air (the primary was healthy again)`,
+    ]);
+  });
+
   it('folds a run of failed retries into one line', () => {
     const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 20, 0, s)).toISOString();
     const e = (s: number, from: string, to: string, reason: string | null = null) => ({ at: at(s), destinationId: 'd1', destinationName: 'YouTube', from, to, reason, message: null }) as IngestSession['timeline'][number];

@@ -9,6 +9,7 @@ import { codecLabel, formatUptime } from '@/lib/format';
 import { emptySeries, mergeMetrics, type Series } from '@/lib/metrics';
 import { HealthCharts } from './health-charts';
 import { apiPaths } from '@/lib/api-paths';
+import { describeSwitch } from '@/lib/input-switch';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
@@ -119,6 +120,26 @@ function ChangeList({ groups }: { groups: ReturnType<typeof timelineByDestinatio
   );
 }
 
+/** What went on air and why (failover to the backup, the slate, failback), one line each. */
+function InputSwitchLog({ session }: { session: IngestSession }) {
+  if (session.inputSwitches.length === 0) return null;
+  return (
+    <div>
+      <h3 className="text-sm font-semibold">Encoder switches</h3>
+      <ol className="mt-1 space-y-0.5 border-l-2 border-zinc-200 pl-3 dark:border-zinc-700" aria-label="Encoder switches">
+        {session.inputSwitches.map((e, i) => (
+          <li key={`${e.at}-${i}`} className="text-sm">
+            <time dateTime={e.at} className={`tabular-nums ${subtleText}`}>
+              {timeOnly.format(new Date(e.at))}
+            </time>{' '}
+            <span className={e.onAir === 'slate' || e.onAir === 'none' ? 'text-amber-700 dark:text-amber-400' : undefined}>{describeSwitch(e)}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 function SessionDetail({ streamId, session }: { streamId: string; session: IngestSession }) {
   const [series, setSeries] = useState<Series | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -144,6 +165,7 @@ function SessionDetail({ streamId, session }: { streamId: string; session: Inges
       ) : (
         <p className={subtleText}>Loading charts…</p>
       )}
+      <InputSwitchLog session={session} />
       <ChangeLog session={session} />
     </div>
   );

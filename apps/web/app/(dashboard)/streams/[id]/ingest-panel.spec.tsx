@@ -66,9 +66,45 @@ describe('IngestPanel', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('shows the backup key beside the primary, masked, with its own reveal and copy, and what it is for', async () => {
+    const user = userEvent.setup();
+    render(<IngestPanel stream={streamDetail()} onRotated={() => undefined} />);
+    expect(screen.getByText(/Point a second encoder here; it takes over by itself if the primary drops/)).toBeTruthy();
+    const backup = screen.getByLabelText('Backup key (hidden)') as HTMLInputElement;
+    expect(backup.value).not.toContain('live_');
+
+    await user.click(screen.getByRole('button', { name: 'Copy backup key' }));
+    expect(await navigator.clipboard.readText()).toBe('live_backupabcdefghij');
+
+    await user.click(screen.getByRole('button', { name: 'Reveal backup key' }));
+    expect((screen.getByLabelText('Backup key') as HTMLInputElement).value).toBe('live_backupabcdefghij');
+    // The primary stays hidden: each key has its own reveal.
+    expect(screen.getByLabelText('Stream key (hidden)')).toBeTruthy();
+  });
+
+  it('rotates the backup key only after confirmation, through its own route', async () => {
+    const user = userEvent.setup();
+    const onRotated = vi.fn();
+    render(<IngestPanel stream={streamDetail()} onRotated={onRotated} />);
+    await user.click(screen.getByRole('button', { name: 'Rotate backup key…' }));
+    expect(screen.getByRole('dialog', { name: 'Rotate the backup key?' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(fetchMock).not.toHaveBeenCalled();
+
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, streamDetail({ backupStreamKey: 'live_newbackup' })));
+    await user.click(screen.getByRole('button', { name: 'Rotate backup key…' }));
+    await user.click(screen.getByRole('button', { name: 'Rotate backup key' }));
+    expect(fetchMock.mock.calls[0]![0]).toBe('/api/streams/s1/rotate-backup-key');
+    expect(fetchMock.mock.calls[0]![1]?.method).toBe('POST');
+    expect(onRotated).toHaveBeenCalledWith(expect.objectContaining({ backupStreamKey: 'live_newbackup' }));
+    expect(screen.getByText(/New backup key created/)).toBeTruthy();
+  });
+
   it('tells a non-owner that only the owner sees the key', () => {
-    render(<IngestPanel stream={streamDetail({ streamKey: null })} onRotated={() => undefined} />);
+    render(<IngestPanel stream={streamDetail({ streamKey: null, backupStreamKey: null })} onRotated={() => undefined} />);
     expect(screen.getByText(/Only the stream.s owner can see its key/)).toBeTruthy();
+    expect(screen.getByText(/Only the stream.s owner can see its backup key/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Copy stream key' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Rotate/ })).toBeNull();
   });
 });

@@ -10,17 +10,91 @@ import { apiPaths } from '@/lib/api-paths';
 
 const MASK = '•'.repeat(24);
 
-/** Where OBS publishes: server URL and stream key, each copyable; the key masked until revealed. */
-export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRotated: (stream: StreamDetail) => void }) {
+/** One key: masked until revealed, copyable, rotatable; a line for non-owners instead. */
+function KeyField({
+  id,
+  label,
+  labelSuffix = '',
+  value,
+  noun,
+  hint,
+  copyLabel,
+  rotateLabel,
+  onRotate,
+}: {
+  id: string;
+  label: string;
+  /** Added to the Reveal/Hide buttons' names when there is more than one key on the page. */
+  labelSuffix?: string;
+  value: string | null;
+  /** What a non-owner is told they cannot see. */
+  noun: string;
+  hint: string;
+  copyLabel: string;
+  rotateLabel: string;
+  onRotate: () => void;
+}) {
   const [revealed, setRevealed] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  return (
+    <>
+      <label htmlFor={id} className="mt-4 block text-sm font-medium">
+        {label}
+      </label>
+      {value ? (
+        <>
+          <div className="mt-1.5 flex flex-wrap gap-2 sm:flex-nowrap">
+            <input
+              id={id}
+              readOnly
+              value={revealed ? value : MASK}
+              aria-label={revealed ? label : `${label} (hidden)`}
+              spellCheck={false}
+              autoComplete="off"
+              className={`${input} min-w-0 flex-1 basis-full font-mono text-[13px] sm:basis-auto`}
+            />
+            <button
+              type="button"
+              className={secondaryButton}
+              aria-pressed={revealed}
+              aria-label={labelSuffix ? `${revealed ? 'Hide' : 'Reveal'}${labelSuffix}` : undefined}
+              onClick={() => setRevealed((r) => !r)}
+            >
+              {revealed ? 'Hide' : 'Reveal'}
+            </button>
+            <CopyButton value={value} label={copyLabel} />
+          </div>
+          <p className={`mt-1.5 text-xs ${subtleText}`}>{hint}</p>
+          <button type="button" className={`${secondaryButton} mt-3`} onClick={onRotate}>
+            {rotateLabel}
+          </button>
+        </>
+      ) : (
+        <p id={id} className={`mt-1.5 ${subtleText}`}>
+          Only the stream&apos;s owner can see its {noun}.
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * Where OBS publishes: server URL, stream key and the backup encoder's key, each copyable; the
+ * keys masked until revealed.
+ */
+export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRotated: (stream: StreamDetail) => void }) {
+  const [confirming, setConfirming] = useState<'primary' | 'backup' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const key = stream.streamKey;
 
   async function rotate() {
     const updated = await apiRequest(apiPaths.streamRotateKey(stream.id), { method: 'POST', schema: streamDetailSchema });
     onRotated(updated);
     setNotice('New stream key created; the old key no longer works. Paste the new one into OBS (if you were live, start streaming again now to continue the broadcast).');
+  }
+
+  async function rotateBackup() {
+    const updated = await apiRequest(apiPaths.streamRotateBackupKey(stream.id), { method: 'POST', schema: streamDetailSchema });
+    onRotated(updated);
+    setNotice('New backup key created; the old one no longer works. Paste it into the backup encoder.');
   }
 
   return (
@@ -29,7 +103,7 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
         Ingest
       </h2>
       <p className={`mt-1 ${subtleText}`}>
-        In OBS: <strong>Settings → Stream</strong>, Service <strong>Custom…</strong>, then paste these two. In <strong>Output</strong>, set the
+        In OBS: <strong>Settings → Stream</strong>, Service <strong>Custom…</strong>, then paste the server and the stream key. In <strong>Output</strong>, set the
         keyframe interval to <strong>2 s</strong>.
       </p>
 
@@ -41,36 +115,27 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
         <CopyButton value={stream.ingestUrl} label="Copy server" />
       </div>
 
-      <label htmlFor="ingest-key" className="mt-4 block text-sm font-medium">
-        Stream key
-      </label>
-      {key ? (
-        <>
-          <div className="mt-1.5 flex flex-wrap gap-2 sm:flex-nowrap">
-            <input
-              id="ingest-key"
-              readOnly
-              value={revealed ? key : MASK}
-              aria-label={revealed ? 'Stream key' : 'Stream key (hidden)'}
-              spellCheck={false}
-              autoComplete="off"
-              className={`${input} min-w-0 flex-1 basis-full font-mono text-[13px] sm:basis-auto`}
-            />
-            <button type="button" className={secondaryButton} aria-pressed={revealed} onClick={() => setRevealed((r) => !r)}>
-              {revealed ? 'Hide' : 'Reveal'}
-            </button>
-            <CopyButton value={key} label="Copy stream key" />
-          </div>
-          <p className={`mt-1.5 text-xs ${subtleText}`}>Anyone with this key can broadcast as you. Keep it off screen.</p>
-          <button type="button" className={`${secondaryButton} mt-3`} onClick={() => setConfirming(true)}>
-            Rotate key…
-          </button>
-        </>
-      ) : (
-        <p id="ingest-key" className={`mt-1.5 ${subtleText}`}>
-          Only the stream&apos;s owner can see its key.
-        </p>
-      )}
+      <KeyField
+        id="ingest-key"
+        label="Stream key"
+        value={stream.streamKey}
+        noun="key"
+        hint="Anyone with this key can broadcast as you. Keep it off screen."
+        copyLabel="Copy stream key"
+        rotateLabel="Rotate key…"
+        onRotate={() => setConfirming('primary')}
+      />
+      <KeyField
+        id="ingest-backup-key"
+        label="Backup key"
+        labelSuffix=" backup key"
+        value={stream.backupStreamKey}
+        noun="backup key"
+        hint="Point a second encoder here; it takes over by itself if the primary drops. Same server as above."
+        copyLabel="Copy backup key"
+        rotateLabel="Rotate backup key…"
+        onRotate={() => setConfirming('backup')}
+      />
       {notice ? (
         <p role="status" className="mt-3 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-200">
           {notice}
@@ -83,14 +148,24 @@ export function IngestPanel({ stream, onRotated }: { stream: StreamDetail; onRot
           replaced; paste the new key into it.
         </p>
       ) : null}
-      {confirming ? (
+      {confirming === 'primary' ? (
         <ConfirmDialog
           title="Rotate the stream key?"
           description="A new key is created and the current one stops working at once. An encoder live with the old key is disconnected; your destinations stay connected for the grace window, so put the new key into OBS and start streaming again right away to continue the same broadcast."
           confirmLabel="Rotate key"
           pendingLabel="Rotating…"
           onConfirm={rotate}
-          onClose={() => setConfirming(false)}
+          onClose={() => setConfirming(null)}
+        />
+      ) : null}
+      {confirming === 'backup' ? (
+        <ConfirmDialog
+          title="Rotate the backup key?"
+          description="A new backup key is created and the current one stops working at once. A backup encoder live with the old key is disconnected; the primary is not affected."
+          confirmLabel="Rotate backup key"
+          pendingLabel="Rotating…"
+          onConfirm={rotateBackup}
+          onClose={() => setConfirming(null)}
         />
       ) : null}
     </section>

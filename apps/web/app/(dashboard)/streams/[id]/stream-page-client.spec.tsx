@@ -1,7 +1,7 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { destination, idleStatus, jsonResponse, liveStatus, stateEvent, statusDestination, streamDetail } from '../../../../test/fixtures';
+import { destination, idleStatus, inputs, inputStatus, inputSwitch, jsonResponse, liveStatus, stateEvent, statusDestination, streamDetail } from '../../../../test/fixtures';
 import { StreamPageClient } from './stream-page-client';
 
 vi.mock('next/navigation', () => ({ useRouter: () => ({ refresh: vi.fn(), push: vi.fn(), replace: vi.fn() }) }));
@@ -37,7 +37,7 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock);
   // History and backfill calls; individual tests add their own answers first.
   fetchMock.mockImplementation(async (url) =>
-    String(url).includes('/sessions') ? jsonResponse(200, []) : jsonResponse(200, { from: '', to: '', resolutionS: 1, ingest: [], destinations: [] }),
+    String(url).includes('/sessions') || String(url).includes('/recordings') ? jsonResponse(200, []) : jsonResponse(200, { from: '', to: '', resolutionS: 1, ingest: [], destinations: [] }),
   );
 });
 afterEach(() => {
@@ -157,6 +157,23 @@ describe('StreamPageClient live status', () => {
     // After a reload in the window, the snapshot alone says how long is left.
     es.send('status', liveStatus('2026-11-21T22:00:06Z', [statusDestination({ bitrateKbps: 0 })], { reconnectGrace: true, graceEndsAt: '2026-11-21T22:00:10Z', bitrateKbps: 0 }));
     expect(screen.getByTestId('grace-countdown').textContent).toContain('destinations end in 4 s');
+  });
+
+  it('shows what is on air while live, follows input events, and says the slate is on air in the grace countdown', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-11-21T22:00:03Z'));
+    renderPage();
+    expect(screen.queryByTestId('on-air')).toBeNull();
+    const es = FakeEventSource.last;
+    es.open();
+    es.send('status', { ...liveStatus('2026-11-21T22:00:02Z'), inputs: inputs({ backup: inputStatus({ state: 'warm' }) }) });
+    expect(screen.getByTestId('on-air-now').textContent).toBe('Primary');
+    expect(screen.getByTestId('encoder-backup').textContent).toBe('Connected, standing by');
+
+    es.send('input', inputSwitch({ at: '2026-11-21T22:00:02.500Z', onAir: 'slate', previous: 'primary', reason: 'primary-lost' }));
+    expect(screen.getByTestId('on-air-now').textContent).toBe('Slate');
+    es.send('ingest', { state: 'grace', reason: 'publisher lost', at: '2026-11-21T22:00:03Z', graceEndsAt: '2026-11-21T22:04:35Z', video: null, audio: null, audioPresent: false });
+    expect(screen.getByTestId('grace-countdown').textContent).toContain('Publisher lost · slate on air · destinations end in 4:32');
   });
 
   it('raises a toast when a destination fails while you watch, and another when it is back; retry now while it is down', async () => {

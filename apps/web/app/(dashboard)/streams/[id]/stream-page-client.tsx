@@ -13,12 +13,15 @@ import { useNow } from '@/lib/use-now';
 import { useStreamLive, type LiveConnection } from '@/lib/use-stream-live';
 import { DestinationToasts } from './destination-toasts';
 import { DestinationsPanel } from './destinations-panel';
+import { EncoderDropCard } from './encoder-drop-card';
 import { GraceCountdown } from './grace-countdown';
 import { HealthCharts } from './health-charts';
 import { HistoryPanel } from './history-panel';
 import { IngestFacts } from './ingest-facts';
 import { IngestPanel } from './ingest-panel';
+import { OnAirPanel } from './on-air-panel';
 import { PreviewPanel } from './preview-panel';
+import { RecordingsPanel } from './recordings-panel';
 import { StreamActions } from './stream-actions';
 
 const CONNECTION_TEXT: Record<LiveConnection, string | null> = {
@@ -40,7 +43,7 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
   const uptime = live ? formatUptime(ingest.startedAt ? (now - Date.parse(ingest.startedAt)) / 1000 : ingest.uptimeS) : null;
   const health = healthSummary(view.destinations);
   const connectionText = CONNECTION_TEXT[connection];
-  const renamed = (saved: Stream) => setStream((current) => ({ ...current, ...saved }));
+  const saved = (next: Partial<Stream>) => setStream((current) => ({ ...current, ...next }));
 
   return (
     <div className="space-y-6">
@@ -65,11 +68,11 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
           </span>
         ) : null}
         <div className="ml-auto">
-          <StreamActions stream={stream} live={live} onRenamed={renamed} />
+          <StreamActions stream={stream} live={live} onRenamed={saved} />
         </div>
       </div>
 
-      {grace ? <GraceCountdown graceEndsAt={ingest.graceEndsAt} /> : null}
+      {grace ? <GraceCountdown graceEndsAt={ingest.graceEndsAt} slate={view.inputs?.onAir === 'slate'} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
@@ -87,13 +90,16 @@ export function StreamPageClient({ initial, eventSource }: { initial: StreamPage
         </div>
         {/* On a phone the server and key come first: they are what you reach for to go live. */}
         <div className="order-first min-w-0 space-y-6 lg:order-none">
+          {live && view.inputs ? <OnAirPanel streamId={stream.id} inputs={view.inputs} lastSwitch={view.lastSwitch} /> : null}
           <IngestPanel stream={stream} onRotated={setStream} />
           <PreviewPanel streamId={stream.id} ingest={ingest} />
           <IngestFacts ingest={ingest} />
+          <EncoderDropCard stream={stream} onChange={saved} />
         </div>
       </div>
 
       <HistoryPanel streamId={stream.id} refreshKey={live ? 'live' : 'idle'} />
+      <RecordingsPanel stream={stream} refreshKey={live ? 'live' : 'idle'} onChange={saved} />
       <DestinationToasts destinations={view.destinations} />
     </div>
   );
