@@ -128,7 +128,7 @@ function setup(options: { slate?: boolean; stallMs?: number; failbackStableMs?: 
   };
   const labels = (from = 0) => sent.slice(from).map((s) => s.label);
   const videoTs = () => sent.filter((s) => s.kind === 'video').map((s) => s.ts);
-  return { sw, sent, events, gone, slates, attach, run, labels, videoTs, setSlate: (ready: boolean) => (slateReady = ready), timeline };
+  return { sw, sent, events, gone, slates, attach, encoders, run, labels, videoTs, setSlate: (ready: boolean) => (slateReady = ready), timeline };
 }
 
 /** Video timestamps never go back and never jump more than one frame (40 ms). */
@@ -235,6 +235,41 @@ describe('InputSwitch', () => {
     expect(t.events[1]!.wallGapMs).toBe(0);
     expect(t.events[2]!.wallGapMs).toBeLessThanOrEqual(40);
     expectContinuous(t.videoTs());
+  });
+
+  it('a publisher that stops its stream (the streamer ended the show) gets no slate: nothing is sent in the grace window, and one that comes back continues', () => {
+    const t = setup({ slate: true });
+    const p = t.attach('primary', new Encoder('p'));
+    t.run(400);
+    const cut = t.sent.length;
+    p.source.end('stopped');
+    expect(t.gone).toEqual(['stopped']);
+    expect(t.sw.onAir).toBe('none');
+    t.run(1_000);
+    expect(t.sent.length).toBe(cut);
+    expect(t.slates).toHaveLength(0);
+    // Back within the grace window (OBS stopped and started again): on air from its first message.
+    t.attach('primary', new Encoder('q', 10, 5_000));
+    t.run(80);
+    expect(t.sw.onAir).toBe('primary');
+    expect(t.events.map((e) => [e.previous, e.onAir, e.reason])).toEqual([
+      ['none', 'primary', 'publish-start'],
+      ['primary', 'none', 'primary-lost'],
+      ['none', 'primary', 'publisher-returned'],
+    ]);
+    // Lost again, this time as a dropped connection: the slate bridges it.
+    t.encoders.at(-1)!.source.end('lost');
+    expect(t.sw.onAir).toBe('slate');
+  });
+
+  it('a stopped primary with the backup publishing: the backup goes on air, as when it is lost', () => {
+    const t = setup({ slate: true });
+    const p = t.attach('primary', new Encoder('p'));
+    t.attach('backup', new Encoder('b', 10, 9_000));
+    t.run(400);
+    p.source.end('stopped');
+    t.run(400);
+    expect(t.sw.onAir).toBe('backup');
   });
 
   it('keeps the new input’s audio at its offset to its video, and drops its audio from before the switch point', () => {

@@ -211,6 +211,13 @@ export class InputSwitch {
   /** The new on-air input's audio before this timestamp (its own clock) is older than the switch point. */
   private audioFloor: number | undefined;
   private manual: OnAir | undefined;
+  /**
+   * The last encoder left by stopping its stream (FCUnpublish/deleteStream), not by a lost
+   * connection: the streamer ended the show, so the grace window holds the destinations without
+   * a slate ("We'll be right back" at the end of every broadcast and every VOD), as before slates.
+   * Any encoder attaching clears it.
+   */
+  private stoppedCleanly = false;
   private pinned: InputRole | undefined;
   private running = false;
   private everOnAir = false;
@@ -307,6 +314,7 @@ export class InputSwitch {
     if (this.pending?.role === role) this.pending = undefined;
     input.reset(source, this.clock());
     input.stateSince = this.wallClock();
+    this.stoppedCleanly = false;
     this.bindings[role].bind(source);
     this.logger.info({ streamId: this.streamId, role, kind: source.kind, takeover: previous !== undefined }, 'input attached');
     if (wasOnAir && previous !== undefined) this.switchNow(role, 'takeover');
@@ -473,6 +481,7 @@ export class InputSwitch {
     if (this.manual === role) this.manual = undefined;
     this.logger.info({ streamId: this.streamId, role, end, code: code ?? null }, 'input gone');
     const lost: SwitchReason = role === 'primary' ? 'primary-lost' : 'backup-lost';
+    this.stoppedCleanly = end === 'stopped' && !this.anyAttached;
     if (!this.anyAttached) this.options.allGone?.(end, code);
     if (this.running) this.evaluate(lost);
   }
@@ -549,7 +558,7 @@ export class InputSwitch {
     if (healthy(other)) return onAir === other ? 'keep' : { target: other, reason: returning() };
     // Nothing healthy.
     const stalledOnAir = onAir === 'primary' || onAir === 'backup' ? this.inputs[onAir].source !== undefined : false;
-    if (onAir === 'slate' || this.slateReady()) return { target: 'slate', reason: cause };
+    if (!this.stoppedCleanly && (onAir === 'slate' || this.slateReady())) return { target: 'slate', reason: cause };
     if (stalledOnAir) return 'keep'; // no better picture: a stalled encoder stays on air, as before slates
     return { target: 'none', reason: cause };
   }
