@@ -169,6 +169,12 @@ describe.skipIf(skip)('backup encoder and slate, end to end through the API', ()
     const onBackup = await statusOf(owner, stream.id);
     expect(onBackup.inputs).toMatchObject({ onAir: 'backup', primary: { state: 'gone' }, backup: { state: 'live' } });
     expect(onBackup.destinations[0]!.state).toBe('live');
+    // Prometheus, from the same events: one stream on the backup, the switches so far by reason.
+    const scraped = await (await fetch(`${api.url}/metrics`)).text();
+    expect(scraped).toContain('fanout_stream_on_air{input="backup"} 1\n');
+    expect(scraped).toContain('fanout_stream_on_air{input="primary"} 0\n');
+    for (const reason of ['publish-start', 'primary-lost', 'backup-keyframe']) expect(scraped).toContain(`fanout_input_switches_total{reason="${reason}"} 1\n`);
+    expect(scraped).toContain('fanout_input_switches_total{reason="failback"} 0\n');
     await new Promise((r) => setTimeout(r, 1_000));
 
     // The primary returns: back on air once healthy for INGEST_FAILBACK_S (2 s), at its keyframe.
