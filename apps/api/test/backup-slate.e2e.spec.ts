@@ -22,6 +22,7 @@ import { waitUntil } from './support/media';
 import { ffmpegLive, type TestPublisher } from './support/publishers';
 import { startNginx } from './support/sinks';
 import { openEventStream } from './support/sse';
+import { startReceiver } from './support/webhook-receiver';
 import { HAVE_FFMPEG, HAVE_NGINX_RTMP, skipWithout } from './support/tools';
 
 const FPS = 30;
@@ -46,6 +47,7 @@ describe.skipIf(skip)('backup encoder and slate, end to end through the API', ()
   let dir: string;
   let owner: Actor;
   let nginx: Awaited<ReturnType<typeof startNginx>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const publishers: TestPublisher[] = [];
   /** Printed at the end: what each switch cost, as the engine measured it and as recorded. */
   const measured: string[] = [];
@@ -62,6 +64,9 @@ describe.skipIf(skip)('backup encoder and slate, end to end through the API', ()
     nginx = await startNginx(join(dir, 'nginx'), undefined, { unique: true });
     api = await startTestApi({ INGEST_GRACE_S: '10', INGEST_FAILBACK_S: '2', INGEST_STALL_S: '1.5' });
     ({ owner } = await setUpTeam(recordingClient(api.url), {}));
+    receiver = await startReceiver();
+    const hook = await owner.call('POST', '/api/webhooks', { url: receiver.url(), events: ['stream.input_switched'] });
+    expect(hook.status, hook.text).toBe(201);
   }, 60_000);
 
   afterEach(async () => {
@@ -73,6 +78,7 @@ describe.skipIf(skip)('backup encoder and slate, end to end through the API', ()
 
   afterAll(async () => {
     await api?.dispose();
+    await receiver?.close();
     nginx?.child.kill('SIGKILL');
     if (process.env['FANOUT_KEEP_TEST_FILES'] === undefined) await rm(dir, { recursive: true, force: true });
     console.log(`[backup-slate] measured:\n  ${measured.join('\n  ')}`);
@@ -230,6 +236,13 @@ describe.skipIf(skip)('backup encoder and slate, end to end through the API', ()
     const [session] = ingestSessionListSchema.parse((await owner.call('GET', `/api/streams/${stream.id}/sessions`)).body);
     expect(session!.inputSwitches.map((e) => `${e.previous}→${e.onAir}:${e.reason}`)).toEqual(switches);
     expect(session!.inputSwitches.find((e) => e.reason === 'backup-keyframe')).toMatchObject({ gapMs: failover.gapMs, wallGapMs: failover.wallGapMs });
+    // Webhooks: stream.input_switched for each switch within the broadcast (not its start or end), with the same gaps.
+    const hooked = () => receiver.delivered().filter((r) => r.json.data.stream?.id === stream.id);
+    await waitUntil('the input_switched webhooks', () => hooked().length >= 5, 10_000);
+    expect(hooked().map((r) => `${r.json.type} ${String(r.json.data['previous'])}→${String(r.json.data['onAir'])}:${String(r.json.data['reason'])}`)).toEqual(
+      switches.slice(1, -1).map((s) => `stream.input_switched ${s}`),
+    );
+    expect(hooked()[1]!.json).toMatchObject({ timestamp: failover.at, data: { stream: { id: stream.id, name: 'Main and backup' }, gapMs: failover.gapMs, wallGapMs: failover.wallGapMs } });
 
     // The recording: one broadcast, every frame an encoder's or the slate's, one timeline.
     const video = flvVideo(recording);
