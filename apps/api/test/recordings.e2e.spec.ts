@@ -20,6 +20,7 @@ import { waitUntil, within } from './support/media';
 import { encodeFile, ffmpegCopy, ffmpegLive, type TestPublisher } from './support/publishers';
 import { startOwnSink } from './support/sinks';
 import { HAVE_FFMPEG, skipWithout } from './support/tools';
+import { startReceiver } from './support/webhook-receiver';
 
 /** The muxer's fragments are 1–2 s: a recording's duration is its source's within one. */
 const FRAGMENT_MS = 2_000;
@@ -44,15 +45,29 @@ function firstVideoPacketIsKey(path: string): boolean {
   return run.stdout.trim().startsWith('K');
 }
 
+/**
+ * These tests check that a recording holds exactly the encoder's frames, so their streams have
+ * no slate. With the slate on (the default) a publisher that stops cleanly puts the slate on air
+ * for the grace window: its own sequence header ends part 1 and the slate is recorded as a part 2
+ * of its own (and sent to the destinations), which is how the slate work left it; whether
+ * recordings should take the slate at all is an open question, not settled here.
+ */
+async function noSlate(owner: Actor, streamId: string): Promise<void> {
+  const res = await owner.call('PATCH', `/api/streams/${streamId}`, { slate: false });
+  expect(res.status, res.text).toBe(200);
+}
+
 describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast of a stream that asks, as fragmented MP4', () => {
   let api: TestApi;
   let dir: string;
   let team: Record<'owner' | 'stranger', Actor>;
   let sink: Awaited<ReturnType<typeof startOwnSink>>;
   let publisher: TestPublisher | undefined;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   async function recordedStream(name: string, record = true): Promise<{ id: string; key: string }> {
     const stream = streamDetailSchema.parse((await team.owner.call('POST', '/api/streams', { name })).body);
+    await noSlate(team.owner, stream.id);
     if (record) expect(streamSchema.parse((await team.owner.call('PATCH', `/api/streams/${stream.id}`, { record: true })).body).record).toBe(true);
     const added = await team.owner.call('POST', `/api/streams/${stream.id}/destinations`, { name: 'Sink', platform: 'custom', url: sink.url, streamKey: sink.key });
     expect(added.status, added.text).toBe(201);
@@ -99,6 +114,9 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
     api = await startTestApi({ INGEST_GRACE_S: '1', RECORDINGS_MIN_FREE_GB: '0' });
     team = await setUpTeam(recordingClient(api.url), { stranger: 'member' });
     sink = await startOwnSink(join(dir, 'sink.flv'), 'recordings-sink');
+    receiver = await startReceiver();
+    const hook = await team.owner.call('POST', '/api/webhooks', { url: receiver.url(), events: ['recording.ready', 'recording.failed'] });
+    expect(hook.status, hook.text).toBe(201);
   }, 60_000);
 
   afterAll(async () => {
@@ -106,6 +124,7 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
     await publisher?.done.catch(() => undefined);
     await api?.dispose();
     await sink?.stop();
+    await receiver?.close();
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -124,6 +143,14 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
     const file = await download(recording!, 'live.mp4');
     expectFaithful(file, source);
     expect(Math.abs(recording!.durationMs - inspect(source).duration)).toBeLessThanOrEqual(FRAGMENT_MS);
+    // recording.ready, once the row says complete: the same id, size and duration as the list.
+    await waitUntil('the recording.ready webhook', () => receiver.delivered().some((r) => r.json.data.stream?.id === stream.id), 10_000);
+    const [ready, ...others] = receiver.delivered().filter((r) => r.json.data.stream?.id === stream.id);
+    expect(others).toEqual([]);
+    expect(ready!.json).toMatchObject({
+      type: 'recording.ready',
+      data: { stream: { id: stream.id, name: 'Live encode' }, recording: { id: recording!.id, part: 1, bytes: recording!.bytes, durationS: Math.round(recording!.durationMs / 100) / 10, videoCodec: 'h264', audioCodec: 'aac' } },
+    });
   }, 90_000);
 
   it('ffmpeg -c copy of a file: the recording has exactly its frames', async () => {
@@ -234,9 +261,12 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
     try {
       const ownerTeam = await setUpTeam(recordingClient(broken.url), {});
       const own = await startOwnSink(join(dir, 'broken-sink.flv'), 'broken-sink');
+      const hooks = await startReceiver();
       try {
+        expect((await ownerTeam.owner.call('POST', '/api/webhooks', { url: hooks.url(), events: ['recording.ready', 'recording.failed'] })).status).toBe(201);
         const stream = streamDetailSchema.parse((await ownerTeam.owner.call('POST', '/api/streams', { name: 'Broken disk' })).body);
         await ownerTeam.owner.call('PATCH', `/api/streams/${stream.id}`, { record: true });
+        await noSlate(ownerTeam.owner, stream.id);
         await ownerTeam.owner.call('POST', `/api/streams/${stream.id}/destinations`, { name: 'Sink', platform: 'custom', url: own.url, streamKey: own.key });
         const source = join(dir, 'broken-source.flv');
         const p = ffmpegLive(`rtmp://127.0.0.1:${broken.rtmpPort}/live/${stream.streamKey}`, source, { seconds: 5, width: 320, height: 240 });
@@ -249,7 +279,12 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
         expect(list[0]).toMatchObject({ state: 'failed', failure: { reason: 'not-writable', message: 'The recordings folder cannot be written to.' } });
         expect(frameHashes(own.file).video.map((f) => f.hash)).toEqual(frameHashes(source).video.map((f) => f.hash));
         expect(broken.logs.some((line) => line.includes('recordings folder is not usable'))).toBe(true);
+        await waitUntil('the recording.failed webhook', () => hooks.delivered().length > 0, 10_000);
+        expect(hooks.delivered().map((r) => r.json)).toMatchObject([
+          { type: 'recording.failed', data: { stream: { id: stream.id, name: 'Broken disk' }, recording: { id: list[0]!.id, part: 1, bytes: 0 }, reason: 'not-writable', message: 'The recordings folder cannot be written to.' } },
+        ]);
       } finally {
+        await hooks.close();
         await own.stop();
       }
     } finally {

@@ -31,7 +31,7 @@ function delivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
 describe('webhook words', () => {
   it('labels every event type, and falls back to the id for one added later', () => {
     for (const type of WEBHOOK_EVENT_TYPES) expect(eventLabel(type)).not.toBe(type);
-    expect(eventLabel('recording.ready')).toBe('recording.ready');
+    expect(eventLabel('clip.ready')).toBe('clip.ready');
     expect(eventsSummary([...WEBHOOK_EVENT_TYPES])).toBe('All events');
     expect(eventsSummary(['stream.live', 'destination.failed'])).toBe('Stream went live, Destination failed');
   });

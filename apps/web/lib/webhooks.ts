@@ -13,6 +13,9 @@ const EVENT_TEXT: Partial<Record<WebhookEventType | 'ping', { label: string; hin
   'destination.live': { label: 'Destination live', hint: 'A platform is receiving the stream.' },
   'destination.failed': { label: 'Destination failed', hint: 'A platform connection failed, with the reason.' },
   'destination.recovered': { label: 'Destination recovered', hint: 'A failed platform connection is back.' },
+  'stream.input_switched': { label: 'Input switched', hint: 'The backup encoder, the slate or the primary went on air, with the reason.' },
+  'recording.ready': { label: 'Recording ready', hint: 'A recording file is complete and can be downloaded.' },
+  'recording.failed': { label: 'Recording failed', hint: 'A recording stopped early or could not start, with the reason.' },
   ping: { label: 'Test ping', hint: 'Sent by “Send test”.' },
 };
 

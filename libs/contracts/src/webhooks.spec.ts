@@ -35,7 +35,7 @@ describe('createWebhookSchema', () => {
 
   it('names the bad field', () => {
     expect(errorsOf(createWebhookSchema.safeParse({ url: 'https://h.example/', events: [] }))).toEqual([{ path: 'events', message: 'Choose at least one event' }]);
-    expect(errorsOf(createWebhookSchema.safeParse({ url: 'https://h.example/', events: ['recording.ready'] }))).toEqual([{ path: 'events.0', message: 'Choose events from the list' }]);
+    expect(errorsOf(createWebhookSchema.safeParse({ url: 'https://h.example/', events: ['clip.ready'] }))).toEqual([{ path: 'events.0', message: 'Choose events from the list' }]);
     expect(errorsOf(createWebhookSchema.safeParse({ events: ['stream.live'] }))[0]?.path).toBe('url');
     expect(errorsOf(createWebhookSchema.safeParse({ url: 'https://h.example/', events: ['stream.live'], description: 'x'.repeat(201) }))).toEqual([{ path: 'description', message: 'Use at most 200 characters' }]);
     expect(errorsOf(createWebhookSchema.safeParse({ url: 'https://h.example/', events: ['stream.live'], secret: 'whsec_x' }))[0]?.path).toBe('(body)');
@@ -56,7 +56,7 @@ describe('updateWebhookSchema', () => {
 
 describe('webhookEventSchema', () => {
   it('reads an event a newer server sends, fields it does not know included', () => {
-    const event = { id: 'e1', type: 'recording.ready', timestamp: '2026-12-03T10:00:00.000Z', data: { stream: { id: 's1', name: 'Main' }, recording: { id: 'r1' } } };
+    const event = { id: 'e1', type: 'clip.ready', timestamp: '2026-12-03T10:00:00.000Z', data: { stream: { id: 's1', name: 'Main' }, clip: { id: 'c1' } } };
     expect(webhookEventSchema.parse(event)).toEqual(event);
   });
 });

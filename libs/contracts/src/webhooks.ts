@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { onAirSchema } from './status';
 import { hasUnsafeCharacters, UNSAFE_TEXT_MESSAGE } from './text';
 
 /**
@@ -21,6 +22,16 @@ export const WEBHOOK_EVENT_TYPES = [
   'destination.failed',
   /** A destination that had failed is live again (`downS`: how long it was down). */
   'destination.recovered',
+  /**
+   * One input replaced another on air: `onAir` and `previous` (primary, backup, slate), `reason`
+   * (primary-lost, backup-keyframe, failback, manual...) and the measured `gapMs` / `wallGapMs`.
+   * Not sent to or from nothing (stream.live, publisher_lost, publisher_returned, stream.ended).
+   */
+  'stream.input_switched',
+  /** A recording file is complete (`recording`: id, part, durationS, bytes, videoCodec, audioCodec). */
+  'recording.ready',
+  /** A recording stopped early or could not start (`reason`: disk-full, not-writable...; `message` in words); the broadcast went on. */
+  'recording.failed',
 ] as const;
 
 export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, 'Choose events from the list');
@@ -210,7 +221,7 @@ export const webhookDestinationRefSchema = z.object({ id: z.string(), name: z.st
 export const webhookEventDataSchema = z.looseObject({
   stream: webhookStreamRefSchema.optional(),
   destination: webhookDestinationRefSchema.optional(),
-  /** stream.publisher_lost, stream.ended: `publisher stopped`, `publisher lost`, `server shutting down`...; destination.failed: `dns`, `refused`, `tls`, `rejected-key`, `timeout`, `stalled`, `closed-by-peer`, `protocol`. */
+  /** stream.input_switched: why the input changed; recording.failed: `disk-full`, `not-writable`, `low-disk-space`, `io`...; stream.publisher_lost, stream.ended: `publisher stopped`, `publisher lost`, `server shutting down`...; destination.failed: `dns`, `refused`, `tls`, `rejected-key`, `timeout`, `stalled`, `closed-by-peer`, `protocol`. */
   reason: z.string().optional(),
   /** stream.live, stream.ended: when the broadcast started (null when this server did not see it start). */
   startedAt: z.string().nullable().optional(),
@@ -228,6 +239,19 @@ export const webhookEventDataSchema = z.looseObject({
   downS: z.number().optional(),
   /** ping: which endpoint was tested. */
   webhook: z.object({ id: z.string() }).optional(),
+  /** stream.input_switched: what the destinations get now, and before. */
+  onAir: onAirSchema.optional(),
+  previous: onAirSchema.optional(),
+  /** stream.input_switched: media time (ms) from the last frame before the switch to the first after; null when one side sent nothing. */
+  gapMs: z.number().nullable().optional(),
+  /** stream.input_switched: wall time (ms) between those two frames leaving the server. */
+  wallGapMs: z.number().nullable().optional(),
+  /** recording.ready, recording.failed: which file (download: GET /api/recordings/:id/file). */
+  recording: z
+    .object({ id: z.string(), part: z.number().int(), durationS: z.number(), bytes: z.number(), videoCodec: z.string().nullable(), audioCodec: z.string().nullable() })
+    .optional(),
+  /** recording.failed: why, in words. */
+  message: z.string().nullable().optional(),
 });
 
 /**

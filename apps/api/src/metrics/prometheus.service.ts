@@ -6,6 +6,7 @@ import { LiveControl } from '../ingest/live-control';
 import { EngineCounters } from './engine-counters';
 import { formatExposition, type MetricFamily } from './exposition';
 import { HttpMetrics } from './http-metrics';
+import { InputMetrics } from './input-metrics';
 
 
 /** What the process reports about itself; a seam so the format test is deterministic. */
@@ -58,6 +59,7 @@ export function engineFamilies(live: readonly StreamStats[], counters: EngineCou
 export class PrometheusService implements OnModuleInit, OnModuleDestroy {
   readonly http = new HttpMetrics();
   private readonly counters = new EngineCounters();
+  private readonly inputs = new InputMetrics();
   /** The latest stats of each active stream, from the bus. */
   private readonly latest = new Map<string, StreamStats>();
   private off: (() => void) | undefined;
@@ -69,6 +71,8 @@ export class PrometheusService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.off = this.events.subscribe({
+      started: ({ streamId }) => this.inputs.started(streamId),
+      input: ({ streamId, event }) => this.inputs.switched(streamId, event),
       stats: ({ streamId, stats }) => {
         this.counters.tick(stats);
         this.latest.set(streamId, stats);
@@ -78,6 +82,7 @@ export class PrometheusService implements OnModuleInit, OnModuleDestroy {
         if (last) this.counters.observe(last); // what it sent since the last tick
         this.counters.forget(streamId);
         this.latest.delete(streamId);
+        this.inputs.released(streamId);
       },
     });
   }
@@ -90,6 +95,6 @@ export class PrometheusService implements OnModuleInit, OnModuleDestroy {
   render(proc: ProcessFacts = processFacts()): string {
     const stats = this.live.liveStats();
     for (const s of stats) this.counters.observe(s);
-    return formatExposition([...engineFamilies(stats, this.counters, proc), ...this.http.families()]);
+    return formatExposition([...engineFamilies(stats, this.counters, proc), ...this.inputs.families(), ...this.http.families()]);
   }
 }

@@ -21,6 +21,21 @@ import { type RecordingEnd, RecordingsRepository } from './recordings.repository
 
 const GIB = 1024 ** 3;
 
+/** A recording file that ended as `complete` or `failed` (webhooks hear it; `interrupted` ones, tidied at start-up, are not said). */
+export interface RecordingFinished {
+  streamId: string;
+  recordingId: string;
+  part: number;
+  state: 'complete' | 'failed';
+  at: Date;
+  durationMs: number;
+  bytes: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  failureReason: string | null;
+  failureMessage: string | null;
+}
+
 /** Plain words for the engine's reasons, for the dashboard and the log. */
 export const RECORDING_FAILURE_TEXT: Readonly<Record<string, string>> = {
   'disk-full': 'The disk is full.',
@@ -53,6 +68,7 @@ export class RecordingHost implements EngineSinkProvider, OnModuleInit, OnModule
   private readonly pending = new Set<Promise<unknown>>();
   private off: (() => void) | undefined;
   private unprovide: (() => void) | undefined;
+  private readonly listeners = new Set<(event: RecordingFinished) => void>();
 
   constructor(
     private readonly recordings: RecordingsRepository,
@@ -85,6 +101,22 @@ export class RecordingHost implements EngineSinkProvider, OnModuleInit, OnModule
     this.off?.();
     this.unprovide?.();
     await this.idle();
+  }
+
+  /** Hears every recording that ends complete or failed, once its row says so; returns the unsubscribe. A listener that throws is logged. */
+  onFinished(listener: (event: RecordingFinished) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private finished(event: RecordingFinished): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error({ err: error, streamId: event.streamId }, 'a recording listener failed');
+      }
+    }
   }
 
   /** Resolves once every database write queued so far is done (tests, shutdown). */
@@ -152,7 +184,11 @@ export class RecordingHost implements EngineSinkProvider, OnModuleInit, OnModule
       this.track(
         this.recordings
           .create({ streamId, part, file: this.files.relativeOf(path), startedAt: now })
-          .then((row) => this.recordings.finish(row.id, { state: 'failed', endedAt: now, durationMs: 0, bytes: 0, videoCodec: null, audioCodec: null, failureReason: reason, failureMessage: RECORDING_FAILURE_TEXT[reason]! })),
+          .then(async (row) => {
+            const end = { state: 'failed', endedAt: now, durationMs: 0, bytes: 0, videoCodec: null, audioCodec: null, failureReason: reason, failureMessage: RECORDING_FAILURE_TEXT[reason]! } as const;
+            await this.recordings.finish(row.id, end);
+            this.finished({ streamId, recordingId: row.id, part, state: 'failed', at: now, durationMs: 0, bytes: 0, videoCodec: null, audioCodec: null, failureReason: reason, failureMessage: end.failureMessage });
+          }),
       );
       this.log.error({ streamId, dir: this.files.root, code, err: error }, 'recording could not start; the broadcast goes on');
       throw error;
@@ -204,6 +240,7 @@ export class RecordingHost implements EngineSinkProvider, OnModuleInit, OnModule
     const row0 = await this.recordings.find(id);
     if (row0) end.sessionId = await this.recordings.sessionAt(streamId, row0.startedAt);
     await this.recordings.finish(id, end);
+    if (row0) this.finished({ streamId, recordingId: id, part: row0.part, state: failed ? 'failed' : 'complete', at: end.endedAt, durationMs: end.durationMs, bytes: end.bytes, videoCodec: end.videoCodec, audioCodec: end.audioCodec, failureReason: end.failureReason ?? null, failureMessage: end.failureMessage ?? null });
     if (failed) this.log.error({ ...log, reason: summary.reason, error: summary.message }, 'recording stopped early; the broadcast goes on');
     else this.log.info(log, 'recording complete');
     this.retention.soon();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IngestFacts } from '@fanout/restream';
+import { webhookEventDataSchema } from '@fanout/contracts';
+import type { IngestFacts, InputSwitchEvent } from '@fanout/restream';
 import { engineOnBus, testBus } from '../../test/support/engine-bus';
 import { capturedLogger } from '../../test/support/logs';
 import { FakeClock, strictFake } from '../../test/support/strict-fake';
@@ -126,5 +127,42 @@ describe('WebhookEngineObserver', () => {
     engine.emit('ingest', { state: 'ended', reason: 'stream deleted', facts: NO_FACTS });
     await t.observer.idle();
     expect(t.enqueued[0]!.data).toMatchObject({ stream: { id: STREAM, name: null }, startedAt: null, durationS: null });
+  });
+
+  it('gives publisher_lost the stream’s own grace window when it has one (graceSeconds), not INGEST_GRACE_S', async () => {
+    // Regression: graceS was always INGEST_GRACE_S, though a stream may set its own graceSeconds.
+    const t = setUp();
+    const engine = engineOnBus(t.bus, STREAM);
+    engine.emit('ingest', { state: 'live', facts: NO_FACTS });
+    const graceEndsAt = new Date(t.clock.now().getTime() + 300_000).toISOString();
+    engine.emit('ingest', { state: 'grace', reason: 'publisher lost', facts: NO_FACTS, graceEndsAt });
+    await t.observer.idle();
+    expect(t.enqueued[1]!.data).toEqual({ stream: { id: STREAM, name: 'Main' }, reason: 'publisher lost', graceS: 300 });
+  });
+
+  it('sends stream.input_switched when an input or the slate replaces another, with its reason and gaps, at the switch’s own time; never to or from nothing', async () => {
+    const t = setUp();
+    const engine = engineOnBus(t.bus, STREAM);
+    const input = (previous: InputSwitchEvent['previous'], onAir: InputSwitchEvent['onAir'], reason: InputSwitchEvent['reason'], at: string, gapMs: number | null, wallGapMs: number | null) =>
+      t.bus.publish({ type: 'input', streamId: STREAM, event: { streamId: STREAM, previous, onAir, reason, at, gapMs, wallGapMs } });
+    engine.emit('ingest', { state: 'live', facts: NO_FACTS });
+    input('none', 'primary', 'publish-start', '2026-11-21T12:00:00.100Z', null, null); // stream.live says it
+    input('primary', 'slate', 'primary-lost', '2026-11-21T12:01:00.000Z', 33.3, 40.2);
+    input('slate', 'backup', 'backup-keyframe', '2026-11-21T12:01:00.533Z', 33.4, 21);
+    input('backup', 'primary', 'failback', '2026-11-21T12:01:05.000Z', 33, 20);
+    input('primary', 'none', 'primary-lost', '2026-11-21T12:01:30.000Z', null, null); // no slate: stream.publisher_lost says it
+    input('none', 'primary', 'publisher-returned', '2026-11-21T12:01:31.000Z', 54, 1000); // stream.publisher_returned says it
+    input('primary', 'none', 'ended', '2026-11-21T12:02:00.000Z', null, null); // stream.ended says it
+    engine.emit('ingest', { state: 'ended', reason: 'publisher stopped', facts: NO_FACTS });
+    await t.observer.idle();
+
+    expect(t.types()).toEqual(['stream.live', 'stream.input_switched', 'stream.input_switched', 'stream.input_switched', 'stream.ended']);
+    const stream = { id: STREAM, name: 'Main' };
+    expect(t.enqueued.slice(1, 4).map((e) => ({ timestamp: e.timestamp.toISOString(), data: e.data }))).toEqual([
+      { timestamp: '2026-11-21T12:01:00.000Z', data: { stream, previous: 'primary', onAir: 'slate', reason: 'primary-lost', gapMs: 33, wallGapMs: 40 } },
+      { timestamp: '2026-11-21T12:01:00.533Z', data: { stream, previous: 'slate', onAir: 'backup', reason: 'backup-keyframe', gapMs: 33, wallGapMs: 21 } },
+      { timestamp: '2026-11-21T12:01:05.000Z', data: { stream, previous: 'backup', onAir: 'primary', reason: 'failback', gapMs: 33, wallGapMs: 20 } },
+    ]);
+    for (const e of t.enqueued) expect(webhookEventDataSchema.safeParse(e.data).success).toBe(true);
   });
 });

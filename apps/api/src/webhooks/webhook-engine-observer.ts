@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { WebhookEventData, WebhookEventType } from '@fanout/contracts';
-import type { DestinationStateEvent, IngestEvent } from '@fanout/restream';
+import type { DestinationStateEvent, IngestEvent, InputSwitchEvent } from '@fanout/restream';
 import { Clock } from '../common/clock';
 import { CONFIG, type Config } from '../config/config';
 import { EngineEvents } from '../ingest/engine-events';
@@ -31,7 +31,8 @@ type Pending = { type: WebhookEventType; at: Date; data: Omit<WebhookEventData, 
 
 /**
  * Turns what the engine says (the EngineEvents bus) into webhook events in the outbox: stream
- * live, publisher lost and returned, stream ended; destination live, failed and recovered. The
+ * live, publisher lost and returned, input switched, stream ended; destination live, failed and
+ * recovered. The
  * bus handlers only note the event (id, time, facts) and queue its write, so the engine never
  * waits for the database, let alone for a receiver; the writes of one stream run in order.
  * Names come from the database (as they are when the broadcast starts), never a key or a URL.
@@ -69,6 +70,7 @@ export class WebhookEngineObserver implements OnModuleInit, OnModuleDestroy {
       released: ({ streamId }) => this.tracked.delete(streamId),
       ingest: ({ streamId, event }) => this.onIngest(streamId, event),
       destinationState: ({ streamId, change }) => this.onDestination(streamId, change),
+      input: ({ streamId, event }) => this.onInput(streamId, event),
     });
   }
 
@@ -109,7 +111,9 @@ export class WebhookEngineObserver implements OnModuleInit, OnModuleDestroy {
       this.queue(streamId, tracked, { type: 'stream.publisher_returned', at, data: {} });
     } else if (event.state === 'grace') {
       tracked.inGrace = true;
-      this.queue(streamId, tracked, { type: 'stream.publisher_lost', at, data: { reason: event.reason ?? 'publisher lost', graceS: this.config.INGEST_GRACE_S } });
+      // The stream's own grace window (graceSeconds) when it has one: the engine says when it ends.
+      const graceS = event.graceEndsAt === undefined ? this.config.INGEST_GRACE_S : Math.max(0, Math.round((Date.parse(event.graceEndsAt) - at.getTime()) / 1000));
+      this.queue(streamId, tracked, { type: 'stream.publisher_lost', at, data: { reason: event.reason ?? 'publisher lost', graceS } });
     } else {
       const endedAt = event.endedAt ?? at.toISOString();
       const startedAt = tracked.startedAt ?? null;
@@ -148,6 +152,23 @@ export class WebhookEngineObserver implements OnModuleInit, OnModuleDestroy {
     } else if (change.to === 'idle' || change.to === 'disabled') {
       tracked.outages.delete(id); // the broadcast ended, or it was switched off: no recovery to wait for
     }
+  }
+
+  /**
+   * One input (or the slate) replacing another on air (failover to the backup or the slate,
+   * failback, by hand), with the gaps the engine measured. A switch from or to nothing is the
+   * broadcast starting, the publisher lost or back with no slate, or the end: stream.live,
+   * publisher_lost, publisher_returned and stream.ended say those already.
+   */
+  private onInput(streamId: string, event: InputSwitchEvent): void {
+    if (event.previous === 'none' || event.onAir === 'none') return;
+    const tracked = this.track(streamId);
+    const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
+    this.queue(streamId, tracked, {
+      type: 'stream.input_switched',
+      at: new Date(event.at),
+      data: { onAir: event.onAir, previous: event.previous, reason: event.reason, gapMs: round(event.gapMs), wallGapMs: round(event.wallGapMs) },
+    });
   }
 
   private queue(streamId: string, tracked: Tracked, event: Pending): void {

@@ -40,6 +40,12 @@ export interface LiveEncode {
   fps?: number;
   /** Frames per GOP. */
   gop?: number;
+  /** lavfi video source (default testsrc2): two encoders of different patterns never send the same frame. */
+  pattern?: string;
+  /** Sine tone, Hz (default 440). */
+  tone?: number;
+  /** x264 preset (default veryfast). */
+  preset?: string;
 }
 
 function exitedCleanly(name: string, proc: ReturnType<typeof run>): Promise<void> {
@@ -50,13 +56,13 @@ function exitedCleanly(name: string, proc: ReturnType<typeof run>): Promise<void
 
 /** ffmpeg encoding a test pattern in real time (lavfi → libx264 + aac), teed to `source`. */
 export function ffmpegLive(url: string, source: string, encode: LiveEncode): TestPublisher {
-  const { seconds, width = 1280, height = 720, fps = 30, gop = 30 } = encode;
+  const { seconds, width = 1280, height = 720, fps = 30, gop = 30, pattern = 'testsrc2', tone = 440, preset = 'veryfast' } = encode;
   const proc = run('ffmpeg', [
     '-nostdin', '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-f', 'lavfi', '-i', `${pattern}=size=${width}x${height}:rate=${fps}`,
+    '-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=48000`,
     '-t', String(seconds), '-map', '0:v', '-map', '1:a',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-b:v', '2000k', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+    '-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-b:v', '2000k', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
     // The tee muxer does not ask encoders for global headers: without this, x264 would put its
     // SPS/PPS in band and FLV would carry an empty AVC sequence header and Annex B frames.
     '-c:a', 'aac', '-b:a', '128k', '-flags', '+global_header',

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FLV_TAG_AUDIO, FLV_TAG_SCRIPT, FLV_TAG_VIDEO, RtmpServer, writeFlv, type FlvTagInput } from '@fanout/rtmp';
 import { freePort } from './ports';
@@ -81,8 +81,11 @@ export async function startFfmpegListener(file: string, key = 'listen'): Promise
   };
 }
 
-/** nginx-rtmp with `record all`: each publish is recorded to DIR/<stream key>.flv. */
-export async function startNginx(dir: string, fixedPort?: number) {
+/**
+ * nginx-rtmp with `record all`: each publish is recorded to DIR/<stream key>.flv, or with
+ * `unique` to its own DIR/<stream key>-<time>.flv (so a test can count publishes).
+ */
+export async function startNginx(dir: string, fixedPort?: number, options: { unique?: boolean } = {}) {
   await mkdir(dir, { recursive: true });
   const port = fixedPort ?? (await freePort());
   const conf = join(dir, 'nginx.conf');
@@ -97,14 +100,21 @@ events { worker_connections 256; }
 rtmp {
   server {
     listen 127.0.0.1:${port};
-    application live { live on; record all; record_path ${dir}; record_unique off; }
+    application live { live on; record all; record_path ${dir}; record_unique ${options.unique ? 'on' : 'off'}; }
   }
 }
 `,
   );
   const nginx = run('nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'nginx-error.log')]);
   await waitForPort(port, 5_000);
-  return { ...nginx, port, url: `rtmp://127.0.0.1:${port}/live`, recording: (key: string) => join(dir, `${key}.flv`) };
+  return {
+    ...nginx,
+    port,
+    url: `rtmp://127.0.0.1:${port}/live`,
+    recording: (key: string) => join(dir, `${key}.flv`),
+    /** Every file recorded for `key` (one per publish with `unique`). */
+    recordings: async (key: string) => (await readdir(dir)).filter((f) => f.startsWith(`${key}`) && f.endsWith('.flv')).sort().map((f) => join(dir, f)),
+  };
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */

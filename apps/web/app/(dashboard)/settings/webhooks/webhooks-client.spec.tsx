@@ -66,7 +66,7 @@ describe('WebhooksClient', () => {
     await user.click(screen.getByRole('button', { name: 'Add webhook' }));
 
     expect(fetchMock.mock.calls[0]![0]).toBe('/api/webhooks');
-    expect(bodyOf(0)).toEqual({ url: 'https://hooks.example.com/fanout', description: 'Chat bot', events: ['stream.live', 'stream.ended', 'stream.publisher_lost', 'destination.failed', 'destination.recovered'], enabled: true });
+    expect(bodyOf(0)).toEqual({ url: 'https://hooks.example.com/fanout', description: 'Chat bot', events: WEBHOOK_EVENT_TYPES.filter((t) => t !== 'destination.live' && t !== 'stream.publisher_returned'), enabled: true });
     expect(await screen.findByText(/It won’t be shown again/)).toBeTruthy();
     expect((screen.getByLabelText('Signing secret') as HTMLInputElement).value).toBe(SECRET);
     await user.click(screen.getByRole('button', { name: 'Copy secret' }));
