@@ -45,18 +45,6 @@ function firstVideoPacketIsKey(path: string): boolean {
   return run.stdout.trim().startsWith('K');
 }
 
-/**
- * These tests check that a recording holds exactly the encoder's frames, so their streams have
- * no slate. With the slate on (the default) a publisher that stops cleanly puts the slate on air
- * for the grace window: its own sequence header ends part 1 and the slate is recorded as a part 2
- * of its own (and sent to the destinations), which is how the slate work left it; whether
- * recordings should take the slate at all is an open question, not settled here.
- */
-async function noSlate(owner: Actor, streamId: string): Promise<void> {
-  const res = await owner.call('PATCH', `/api/streams/${streamId}`, { slate: false });
-  expect(res.status, res.text).toBe(200);
-}
-
 describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast of a stream that asks, as fragmented MP4', () => {
   let api: TestApi;
   let dir: string;
@@ -67,7 +55,6 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
 
   async function recordedStream(name: string, record = true): Promise<{ id: string; key: string }> {
     const stream = streamDetailSchema.parse((await team.owner.call('POST', '/api/streams', { name })).body);
-    await noSlate(team.owner, stream.id);
     if (record) expect(streamSchema.parse((await team.owner.call('PATCH', `/api/streams/${stream.id}`, { record: true })).body).record).toBe(true);
     const added = await team.owner.call('POST', `/api/streams/${stream.id}/destinations`, { name: 'Sink', platform: 'custom', url: sink.url, streamKey: sink.key });
     expect(added.status, added.text).toBe(201);
@@ -266,7 +253,6 @@ describe.skipIf(skipWithout('ffmpeg', HAVE_FFMPEG))('recordings: every broadcast
         expect((await ownerTeam.owner.call('POST', '/api/webhooks', { url: hooks.url(), events: ['recording.ready', 'recording.failed'] })).status).toBe(201);
         const stream = streamDetailSchema.parse((await ownerTeam.owner.call('POST', '/api/streams', { name: 'Broken disk' })).body);
         await ownerTeam.owner.call('PATCH', `/api/streams/${stream.id}`, { record: true });
-        await noSlate(ownerTeam.owner, stream.id);
         await ownerTeam.owner.call('POST', `/api/streams/${stream.id}/destinations`, { name: 'Sink', platform: 'custom', url: own.url, streamKey: own.key });
         const source = join(dir, 'broken-source.flv');
         const p = ffmpegLive(`rtmp://127.0.0.1:${broken.rtmpPort}/live/${stream.streamKey}`, source, { seconds: 5, width: 320, height: 240 });

@@ -1,13 +1,14 @@
 'use client';
 
 import { failureReasonSchema, ingestSessionListSchema, metricsSeriesSchema, type DestinationTimelineEntry, type IngestSession } from '@fanout/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { card, secondaryButton, subtleText } from '@/components/ui';
 import { apiRequest } from '@/lib/api';
 import { describeFailure } from '@/lib/destination-state';
 import { codecLabel, formatUptime } from '@/lib/format';
 import { emptySeries, mergeMetrics, type Series } from '@/lib/metrics';
 import { HealthCharts } from './health-charts';
+import { useApiData } from '@/lib/use-api-data';
 import { apiPaths } from '@/lib/api-paths';
 import { describeSwitch } from '@/lib/input-switch';
 
@@ -173,28 +174,8 @@ function SessionDetail({ streamId, session }: { streamId: string; session: Inges
 
 /** Past publish sessions: how long, how well, and when each destination was up or down and why. */
 export function HistoryPanel({ streamId, refreshKey }: { streamId: string; refreshKey: string }) {
-  const [sessions, setSessions] = useState<IngestSession[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: sessions, error, reload: load } = useApiData(apiPaths.streamSessions(streamId), ingestSessionListSchema, refreshKey, 'Could not load the history.');
   const [open, setOpen] = useState<string | null>(null);
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        setError(null);
-        setSessions(await apiRequest(apiPaths.streamSessions(streamId), { schema: ingestSessionListSchema, signal }));
-      } catch (e) {
-        if (signal?.aborted) return;
-        setError(e instanceof Error ? e.message : 'Could not load the history.');
-      }
-    },
-    [streamId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load, refreshKey]);
 
   return (
     <section aria-labelledby="history-title" className={card}>

@@ -1,7 +1,7 @@
 'use client';
 
 import { recordingListSchema, streamSchema, type Recording, type Stream } from '@fanout/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { Dialog } from '@/components/dialog';
 import { Toggle } from '@/components/toggle';
@@ -10,6 +10,7 @@ import { ApiRequestError, apiRequest } from '@/lib/api';
 import { apiPaths } from '@/lib/api-paths';
 import { codecLabel, formatBytes, formatUptime } from '@/lib/format';
 import { recordingCodecs, recordingStateText } from '@/lib/recordings';
+import { useApiData } from '@/lib/use-api-data';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -98,32 +99,12 @@ function RecordingRow({ recording, onPlay, onDelete }: { recording: Recording; o
  * it. Reloaded when the stream goes live or idle (a recording starts or ends with the broadcast).
  */
 export function RecordingsPanel({ stream, refreshKey, onChange }: { stream: Pick<Stream, 'id' | 'record'>; refreshKey: string; onChange: (stream: Stream) => void }) {
-  const [recordings, setRecordings] = useState<Recording[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [recordPending, setRecordPending] = useState(false);
   const [recordError, setRecordError] = useState<string | null>(null);
   const [playing, setPlaying] = useState<Recording | null>(null);
   const [deleting, setDeleting] = useState<Recording | null>(null);
   const streamId = stream.id;
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        setError(null);
-        setRecordings(await apiRequest(apiPaths.streamRecordings(streamId), { schema: recordingListSchema, signal }));
-      } catch (e) {
-        if (signal?.aborted) return;
-        setError(e instanceof Error ? e.message : 'Could not load the recordings.');
-      }
-    },
-    [streamId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load, refreshKey]);
+  const { data: recordings, setData: setRecordings, error, reload: load } = useApiData(apiPaths.streamRecordings(streamId), recordingListSchema, refreshKey, 'Could not load the recordings.');
 
   // A recording being written grows: its duration and size are re-read every 10 s until it ends.
   const growing = recordings?.some((r) => r.state === 'recording') ?? false;
