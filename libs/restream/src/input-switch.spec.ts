@@ -184,6 +184,21 @@ describe('InputSwitch', () => {
     expectContinuous(t.videoTs());
   });
 
+  it('a process that was blocked or not scheduled for longer than stallMs does not call its encoder stalled: the media waits in the socket', () => {
+    const t = setup({ slate: true });
+    const p = t.attach('primary', new Encoder('p'));
+    t.run(400);
+    // 2 s pass with no timer and no read (the event loop was blocked); the watchdog's tick comes first.
+    vi.setSystemTime(Date.now() + 2_000);
+    vi.advanceTimersToNextTimer();
+    expect(t.sw.stats().inputs.primary.state).toBe('live');
+    p.frame(); // then the poll phase reads what the encoder sent meanwhile
+    t.run(400);
+    expect(t.sw.stats().inputs.primary.state).toBe('live');
+    expect(t.sw.onAir).toBe('primary');
+    expect(t.events).toHaveLength(1);
+  });
+
   it('a stalled encoder with no backup and no slate stays on air, as before slates', () => {
     const t = setup();
     const p = t.attach('primary', new Encoder('p'));

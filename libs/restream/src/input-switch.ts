@@ -298,7 +298,16 @@ export class InputSwitch {
     this.onAirParams = undefined;
     this.manual = undefined;
     const every = Math.max(20, Math.min(250, Math.floor(this.stallMs / 4)));
-    this.watchdog = setInterval(() => this.checkStalls(), every);
+    let lastCheck = this.clock();
+    this.watchdog = setInterval(() => {
+      // A check that comes late (this process was blocked or not scheduled) says nothing about
+      // the encoders: their media may be waiting in the socket, read only after timers run.
+      // Judge again on the next, punctual, tick.
+      const now = this.clock();
+      const late = now - lastCheck > every * 3;
+      lastCheck = now;
+      if (!late) this.checkStalls();
+    }, every);
     this.watchdog.unref();
   }
 
