@@ -83,7 +83,24 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
       const res = keep(await alice.call('POST', '/api/streams', { name: '  Main show  ' }));
       expect(res.status).toBe(201);
       stream = streamDetailSchema.parse(res.body);
-      expect(res.body).toEqual({ id: expect.any(String), ownerId: alice.user.id, name: 'Main show', ingestUrl, settings: {}, record: false, streamKey: expect.stringMatching(STREAM_KEY), createdAt: ISO, updatedAt: ISO, oldKeyInUse: null });
+      expect(res.body).toEqual({
+        id: expect.any(String),
+        ownerId: alice.user.id,
+        name: 'Main show',
+        ingestUrl,
+        settings: {},
+        record: false,
+        graceSeconds: null,
+        effectiveGraceSeconds: 10,
+        slate: true,
+        slateImage: false,
+        streamKey: expect.stringMatching(STREAM_KEY),
+        backupStreamKey: expect.stringMatching(STREAM_KEY),
+        createdAt: ISO,
+        updatedAt: ISO,
+        oldKeyInUse: null,
+      });
+      expect(stream.backupStreamKey).not.toBe(stream.streamKey);
     });
 
     it('stores the key only as its lookup hash and ciphertext', async () => {
@@ -102,7 +119,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
       const res = keep(await alice.call('GET', `/api/streams/${stream.id}`));
       expect(res.status).toBe(200);
       expect(res.body).toEqual(stream);
-      const { streamKey: _, ...listed } = stream;
+      const { streamKey: _, backupStreamKey: _backup, ...listed } = stream;
       expect((await alice.call('GET', '/api/streams')).body).toEqual([listed]);
     });
 
@@ -113,7 +130,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
         expect(list.map((s) => s.name)).toEqual(['Main show', 'Bob live']);
         const one = await boss.call('GET', `/api/streams/${stream.id}`);
         expect(one.status).toBe(200);
-        expect(one.body).toEqual({ ...stream, streamKey: null });
+        expect(one.body).toEqual({ ...stream, streamKey: null, backupStreamKey: null });
       }
       expect(streamSchema.array().parse((await bob.call('GET', '/api/streams')).body).map((s) => s.name)).toEqual(['Bob live']);
     });
@@ -150,7 +167,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
     it('renames and stores settings with PATCH, answering without the key', async () => {
       const res = await alice.call('PATCH', `/api/streams/${stream.id}`, { name: 'Main', settings: { lowLatency: true, note: 'hi' } });
       expect(res.status).toBe(200);
-      const { streamKey: _, ...withoutKey } = stream;
+      const { streamKey: _, backupStreamKey: _backup, ...withoutKey } = stream;
       expect(res.body).toEqual({ ...withoutKey, name: 'Main', settings: { lowLatency: true, note: 'hi' }, updatedAt: ISO });
       stream = { ...stream, name: 'Main' };
     });

@@ -77,6 +77,7 @@ describe('live status, events, history and metrics', () => {
       streamId: stream.id,
       at: expect.any(String),
       ingest: { state: 'idle', reconnectGrace: false, graceEndsAt: null, startedAt: null, uptimeS: 0, bitrateKbps: 0, fps: 0, keyframeIntervalS: null, audioPresent: false, video: null, audio: null },
+      inputs: null,
       destinations: [
         { id: sinkDestinationId, name: 'Sink', state: 'idle', bitrateKbps: 0, bytesSent: 0, queueBytes: 0, droppedFrames: 0, reconnects: 0, lastError: null, nextRetryAt: null, liveSince: null, warnings: [] },
         { id: offDestinationId, name: 'Off', state: 'disabled', bitrateKbps: 0, bytesSent: 0, queueBytes: 0, droppedFrames: 0, reconnects: 0, lastError: null, nextRetryAt: null, liveSince: null, warnings: [] },
