@@ -29,8 +29,9 @@ export interface Mp4Sample {
   ctsOffsetMs?: number;
   /**
    * AVC/HEVC: length-prefixed NAL units as in FLV. AV1: OBUs. Audio: one raw frame (AAC, Opus)
-   * or whole MP3 frames. The muxer keeps a reference until the sample's fragment is emitted, so
-   * the bytes must not change until then.
+   * or whole MP3 frames. The muxer keeps a reference, and the fragment that holds the sample
+   * hands the same bytes on (Fragment.chunks), so they must not change until that fragment is
+   * written.
    */
   data: Uint8Array;
   keyframe: boolean;
@@ -60,12 +61,37 @@ export const DEFAULT_SIDX_ENTRIES = 4096;
 
 /** One moof + mdat, to be written at `offset`, then committed with `commit` when there is one. */
 export interface Fragment {
-  bytes: Buffer;
+  /**
+   * The fragment as written, in pieces: the moof with the mdat header, then each sample's bytes
+   * as pushed (views, not copies: a writev takes them as they are). They must not change until
+   * the fragment is written.
+   */
+  readonly chunks: readonly Buffer[];
+  /** Bytes in all: the sum of the chunks' lengths. */
+  readonly length: number;
+  /** The chunks joined into one buffer (made when first read, for callers that want one). */
+  readonly bytes: Buffer;
   /** Where the bytes go in the file: right after everything emitted before. */
-  offset: number;
-  /** In commit mode: the moof header to write over the first 8 bytes once `bytes` are written. */
-  commit: Patch | undefined;
-  sequenceNumber: number;
+  readonly offset: number;
+  /** In commit mode: the moof header to write over the first 8 bytes once the chunks are written. */
+  readonly commit: Patch | undefined;
+  readonly sequenceNumber: number;
+}
+
+class FragmentChunks implements Fragment {
+  private joined: Buffer | undefined;
+
+  constructor(
+    readonly chunks: readonly Buffer[],
+    readonly length: number,
+    readonly offset: number,
+    readonly commit: Patch | undefined,
+    readonly sequenceNumber: number,
+  ) {}
+
+  get bytes(): Buffer {
+    return (this.joined ??= Buffer.concat(this.chunks as Buffer[], this.length));
+  }
 }
 
 
@@ -398,29 +424,27 @@ export class Fmp4Muxer {
       moof.writeInt32BE(dataOffset, position);
       dataOffset += dataBytes[i] as number;
     });
-    // moof, mdat header and the samples in one allocation: each sample's bytes are copied once.
+    // The moof and the mdat header in one buffer; the samples follow as they are, uncopied.
     const mdatSize = 8 + dataBytes.reduce((n, b) => n + b, 0);
-    const bytes = Buffer.allocUnsafe(moof.length + mdatSize);
-    moof.copy(bytes, 0);
-    bytes.writeUInt32BE(mdatSize, moof.length);
-    bytes.write('mdat', moof.length + 4, 4, 'latin1');
-    let put = moof.length + 8;
-    for (const p of payload) {
-      bytes.set(p, put);
-      put += p.length;
-    }
-    this.offset += bytes.length;
+    const head = Buffer.allocUnsafe(moof.length + 8);
+    moof.copy(head, 0);
+    head.writeUInt32BE(mdatSize, moof.length);
+    head.write('mdat', moof.length + 4, 4, 'latin1');
+    const chunks: Buffer[] = [head];
+    for (const p of payload) chunks.push(Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+    const length = moof.length + mdatSize;
+    this.offset += length;
     const sync = syncRun.length > 0 ? syncRun : undefined;
     if (sync) this.firstSyncPts ??= Math.min(...sync.map((s) => s.dts + s.cts));
-    this.index.push({ size: bytes.length, duration: sync ? sync.reduce((n, s) => n + s.duration, 0) : 0, startsWithSap: sync?.[0]?.sync ?? false });
+    this.index.push({ size: length, duration: sync ? sync.reduce((n, s) => n + s.duration, 0) : 0, startsWithSap: sync?.[0]?.sync ?? false });
     let commit: Patch | undefined;
     if (this.commitMode) {
       // Until committed, the whole fragment is one free box that every reader skips.
-      commit = { offset: moofOffset, bytes: Buffer.from(bytes.subarray(0, 8)) };
-      bytes.writeUInt32BE(bytes.length, 0);
-      bytes.write('free', 4, 'latin1');
+      commit = { offset: moofOffset, bytes: Buffer.from(head.subarray(0, 8)) };
+      head.writeUInt32BE(length, 0);
+      head.write('free', 4, 'latin1');
     }
-    return { bytes, offset: moofOffset, commit, sequenceNumber: sequence };
+    return new FragmentChunks(chunks, length, moofOffset, commit, sequence);
   }
 }
 

@@ -27,9 +27,16 @@ export type ChildMessage =
   | { type: 'pong'; id: number; t: number }
   | { type: 'results'; sinks: SinkLog[] }
   | { type: 'count'; messages: number }
-  | { type: 'stopped'; stats: unknown };
+  | { type: 'stopped'; stats: unknown }
+  | { type: 'viewed'; viewers: SinkLog[] };
 
-export type ParentMessage = { type: 'ping'; id: number } | { type: 'count' } | { type: 'collect' } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'ping'; id: number }
+  | { type: 'count' }
+  | { type: 'collect' }
+  | { type: 'stop' }
+  /** To viewer-process.ts: open `count` HTTP-FLV previews of `url`. */
+  | { type: 'view'; url: string; count: number };
 
 export function send(managed: Managed, message: ParentMessage): void {
   if (managed.child.connected) managed.child.send(message);

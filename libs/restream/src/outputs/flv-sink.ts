@@ -1,4 +1,4 @@
-import { FLV_TAG_SCRIPT, encodeFlvHeader, encodeFlvTag } from '@fanout/rtmp';
+import { FLV_TAG_SCRIPT, encodeFlvHeader } from '@fanout/rtmp';
 import { BoundedQueue, type BoundedQueueOptions } from '../bounded-queue';
 import type { IngestStats } from '../ingest';
 import { type EngineItem, payloadOf } from '../item';
@@ -9,7 +9,11 @@ import { writevFully } from './write-fully';
 
 /** Where an FLV stream goes: a file, an HTTP response. One write is in flight at a time. */
 export interface FlvTarget {
-  /** Resolves when the bytes were taken (written to the file, handed to the socket without backpressure). */
+  /**
+   * Resolves when the bytes were taken (written to the file, handed to the socket without
+   * backpressure). The chunks are views of the engine's buffers: written or copied, never kept
+   * or changed.
+   */
   write(chunks: readonly Buffer[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,6 +62,14 @@ export class FlvSink implements Sink {
   private lastError: SinkStats['lastError'] = null;
   private closed = false;
   private generation = 0;
+  /** Items of the batch being written (reused). */
+  private readonly batch: EngineItem[] = [];
+  /** The write in flight: settles it (also when it stalled); undefined when none is. */
+  private endWrite: (() => void) | undefined;
+  private writeStartedAt = 0;
+  private writeBytes = 0;
+  private writeGeneration = 0;
+  private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: FlvSinkOptions,
@@ -158,45 +170,96 @@ export class FlvSink implements Sink {
     this.pump();
   }
 
-  /** Writes what is queued as one batch when no write is in flight; again when it completes. */
+  /**
+   * Writes what is queued as one batch when no write is in flight; again when it completes. The
+   * batch is a list of views, not a copy: each tag's 11-byte header (with the previous tag's
+   * PreviousTagSize before it) from one small buffer per batch, and the payload as the engine
+   * holds it. Stalls are caught by one lazy timer per sink (see {@link watchStall}), not a timer
+   * per write.
+   */
   private pump(): void {
     const target = this.target;
     if (this.writing !== undefined || target === undefined || this.statusValue !== 'live') return;
     const chunks: Buffer[] = [];
+    let bytes = 0;
     if (!this.headerWritten) {
-      chunks.push(encodeFlvHeader({ hasAudio: this.hasAudio, hasVideo: true }));
+      const header = encodeFlvHeader({ hasAudio: this.hasAudio, hasVideo: true });
+      chunks.push(header);
+      bytes += header.length;
       this.headerWritten = true;
     }
-    for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
-      if (item.kind === 'control') continue;
-      chunks.push(encodeFlvTag({ type: item.kind === 'data' ? FLV_TAG_SCRIPT : item.type, timestamp: item.timestampMs, data: payloadOf(item) }));
+    const items = this.batch;
+    for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) if (item.kind !== 'control') items.push(item);
+    if (items.length > 0) {
+      // Per tag: its header (11 bytes) and, after its body, its PreviousTagSize (4); a tag's
+      // PreviousTagSize and the next tag's header are one view.
+      const meta = Buffer.allocUnsafe(items.length * (TAG_HEADER + PREVIOUS_TAG_SIZE));
+      let start = 0;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as EngineItem;
+        const data = payloadOf(item);
+        const at = i * (TAG_HEADER + PREVIOUS_TAG_SIZE);
+        writeTagHeader(meta, at, item.kind === 'data' ? FLV_TAG_SCRIPT : item.type, item.timestampMs, data.length);
+        chunks.push(meta.subarray(start, at + TAG_HEADER), data);
+        meta.writeUInt32BE(TAG_HEADER + data.length, at + TAG_HEADER);
+        start = at + TAG_HEADER;
+        bytes += data.length;
+      }
+      chunks.push(meta.subarray(start));
+      bytes += meta.length;
+      items.length = 0;
     }
     if (chunks.length === 0) return;
-    const bytes = chunks.reduce((n, c) => n + c.length, 0);
     const generation = this.generation;
-    const stallMs = this.options.stallTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`a write of ${bytes} bytes took longer than ${stallMs} ms`)), stallMs);
-      timer.unref();
-    });
-    this.writing = Promise.race([target.write(chunks), stalled])
-      .then(() => {
+    this.writeBytes = bytes;
+    this.writeGeneration = generation;
+    this.writeStartedAt = performance.now();
+    this.writing = new Promise<void>((resolve) => {
+      this.endWrite = resolve;
+      const settle = (error: unknown, failed: boolean): void => {
+        if (this.endWrite !== resolve) return; // the stall check settled it already
+        this.endWrite = undefined;
+        this.writing = undefined;
+        resolve();
+        if (generation !== this.generation) return;
+        if (failed) return this.fail('stalled', error);
         this.bytesSent += bytes;
         this.rate.record(bytes);
-      })
-      .finally(() => {
-        clearTimeout(timer);
-        this.writing = undefined;
-      })
-      .then(
-        () => {
-          if (generation === this.generation) this.pump();
-        },
-        (error: unknown) => {
-          if (generation === this.generation) this.fail('stalled', error);
-        },
+        this.pump();
+      };
+      target.write(chunks).then(
+        () => settle(undefined, false),
+        (error: unknown) => settle(error, true),
       );
+    });
+    this.watchStall();
+  }
+
+  /**
+   * One timer per sink for stalls: armed with a write, it looks at the write in flight when it
+   * fires, if any, and fails the sink once that write is older than the stall timeout; otherwise
+   * it waits for the rest of that write's time, or, idle, stops until the next write.
+   */
+  private watchStall(): void {
+    if (this.stallTimer !== undefined) return;
+    const stallMs = this.options.stallTimeoutMs ?? 10_000;
+    const check = (): void => {
+      this.stallTimer = undefined;
+      const end = this.endWrite;
+      if (end === undefined) return;
+      const waited = performance.now() - this.writeStartedAt;
+      if (waited < stallMs) {
+        this.stallTimer = setTimeout(check, stallMs - waited);
+        this.stallTimer.unref();
+        return;
+      }
+      this.endWrite = undefined;
+      this.writing = undefined;
+      end();
+      if (this.writeGeneration === this.generation) this.fail('stalled', new Error(`a write of ${this.writeBytes} bytes took longer than ${stallMs} ms`));
+    };
+    this.stallTimer = setTimeout(check, stallMs);
+    this.stallTimer.unref();
   }
 
   private fail(what: string, error: unknown): void {
@@ -218,6 +281,27 @@ export class FlvSink implements Sink {
     this.statusValue = to;
     this.ctx.stateChanged({ destinationId: this.id, from, to });
   }
+}
+
+const TAG_HEADER = 11;
+const PREVIOUS_TAG_SIZE = 4;
+const MAX_TAG_DATA = 0xffffff;
+
+/** An FLV tag header at `at`: type, body size, timestamp (24 bits + extension), stream id 0. */
+function writeTagHeader(out: Buffer, at: number, type: number, timestamp: number, size: number): void {
+  if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > 0xffffffff) throw new Error(`FLV tag: timestamp ${timestamp} is not a 32-bit unsigned integer`);
+  if (size > MAX_TAG_DATA) throw new Error(`FLV tag: body of ${size} bytes exceeds ${MAX_TAG_DATA}`);
+  out[at] = type & 0x1f;
+  out[at + 1] = size >>> 16;
+  out[at + 2] = (size >>> 8) & 0xff;
+  out[at + 3] = size & 0xff;
+  out[at + 4] = (timestamp >>> 16) & 0xff;
+  out[at + 5] = (timestamp >>> 8) & 0xff;
+  out[at + 6] = timestamp & 0xff;
+  out[at + 7] = timestamp >>> 24;
+  out[at + 8] = 0;
+  out[at + 9] = 0;
+  out[at + 10] = 0;
 }
 
 /** An {@link FlvTarget} over a file, created (truncated) when opened. */
@@ -243,7 +327,7 @@ export interface FlvWritable {
 
 /**
  * An {@link FlvTarget} over a writable stream (an HTTP-FLV viewer's response): a batch is one
- * corked write, taken once the stream has room again. A reader that went away rejects the
+ * write of its chunks joined, taken once the stream has room again. A reader that went away rejects the
  * write; one that stopped reading leaves it pending, and the sink's stall timeout drops it.
  */
 export function writableFlvTarget(out: FlvWritable): FlvTarget {
@@ -251,9 +335,10 @@ export function writableFlvTarget(out: FlvWritable): FlvTarget {
     write: (chunks) =>
       new Promise<void>((resolve, reject) => {
         if (out.destroyed) return reject(new Error('the reader went away'));
+        // One write per batch (an HTTP response frames each write as a chunk), corked so the
+        // response does not cork and uncork the socket a tick later itself.
         out.cork();
-        let room = true;
-        for (const chunk of chunks) room = out.write(chunk);
+        const room = out.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
         out.uncork();
         if (room) return resolve();
         const settle = (error?: Error) => {

@@ -525,9 +525,14 @@ export class RecordingSink implements Sink {
   }
 
   private addFragment(batch: Batch, f: Fragment, endMs: number): void {
-    batch.add(f.offset, f.bytes);
+    // The fragment's pieces (moof, then the samples' own bytes) go to one writev, uncopied.
+    let at = f.offset;
+    for (const chunk of f.chunks) {
+      batch.add(at, chunk);
+      at += chunk.length;
+    }
     if (f.commit !== undefined) batch.add(f.commit.offset, f.commit.bytes);
-    batch.committed = f.offset + f.bytes.length;
+    batch.committed = f.offset + f.length;
     batch.fragments += 1;
     batch.durationMs = endMs;
   }
