@@ -347,6 +347,9 @@ describe.skipIf(skip)('backup encoder and slate, end to end through the API', ()
       expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, ffmpeg: '/nonexistent/ffmpeg', msg: expect.stringMatching(/^no slate: ffmpeg not found at \/nonexistent\/ffmpeg.*Install ffmpeg \(or set FFMPEG_PATH\)/) });
       const { owner: bareOwner } = await setUpTeam(recordingClient(bare.url), {});
       const stream = await recordedStream(bare, bareOwner, 'No ffmpeg', 'noffmpeg');
+      // The dashboard says so too: the stream resource carries the reason.
+      const detail = streamDetailSchema.parse((await bareOwner.call('GET', `/api/streams/${stream.id}`)).body);
+      expect(detail).toMatchObject({ slate: true, slateUnavailable: expect.stringMatching(/^ffmpeg not found at \/nonexistent\/ffmpeg/) });
       const events = await inputEvents(bareOwner, bare, stream.id);
       const sources = { p1: join(dir, 'nf-primary-1.flv'), p2: join(dir, 'nf-primary-2.flv') };
       let primary = live(ffmpegLive(stream.primaryUrl, sources.p1, ENCODE));

@@ -94,6 +94,7 @@ describe('control plane API: streams, destinations, users, platforms, audit', ()
         effectiveGraceSeconds: 10,
         slate: true,
         slateImage: false,
+        slateUnavailable: null,
         streamKey: expect.stringMatching(STREAM_KEY),
         backupStreamKey: expect.stringMatching(STREAM_KEY),
         createdAt: ISO,

@@ -91,6 +91,7 @@ export function streamDetail(overrides: Partial<StreamDetail> = {}): StreamDetai
     effectiveGraceSeconds: 10,
     slate: true,
     slateImage: false,
+    slateUnavailable: null,
     createdAt: '2026-11-21T20:00:00.000Z',
     updatedAt: '2026-11-21T20:00:00.000Z',
     oldKeyInUse: null,

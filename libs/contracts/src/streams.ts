@@ -63,6 +63,8 @@ export const streamSchema = z.object({
   slate: z.boolean(),
   /** The stream has its own slate image (`GET /api/streams/:id/slate-image`); else the default card. */
   slateImage: z.boolean(),
+  /** Why this server cannot show a slate (ffmpeg is missing), so `slate` has no effect; null when it can. */
+  slateUnavailable: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /**

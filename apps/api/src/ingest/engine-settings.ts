@@ -43,6 +43,11 @@ export class EngineSettingsReader implements OnModuleInit {
     await this.slateSupport();
   }
 
+  /** Why slates cannot be rendered here (checked at start-up), or null when they can or it is not known yet. */
+  slateUnavailable(): string | null {
+    return this.support && !this.support.available ? this.support.reason : null;
+  }
+
   /** Whether slates can be rendered here, and if not, why (checked once). */
   async slateSupport(): Promise<SlateSupport> {
     if (this.support) return this.support;

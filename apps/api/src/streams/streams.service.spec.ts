@@ -14,6 +14,7 @@ import { STREAM_KEY, StreamKeys } from './stream-keys';
 import type { StreamRow, StreamsRepository } from './streams.repository';
 import { StreamsService } from './streams.service';
 import { StreamAccess } from './stream-access';
+import type { EngineSettingsReader } from '../ingest/engine-settings';
 
 const user = (id: string, role: User['role']): User => ({ id, email: `${id}@example.com`, role, createdAt: '2026-01-01T00:00:00.000Z' });
 const ALICE = user('alice', 'member');
@@ -129,7 +130,8 @@ function setup(config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT' | 'INGEST_GRACE_
     },
   });
   const { logger, text } = capturedLogger();
-  const service = new StreamsService(repository, new StreamAccess(repository), secrets, recordingKeys, ingest, audit, recorder, instance, new FakeClock() as unknown as Clock, config, logger);
+  const engineSettings = { slateUnavailable: () => null } as unknown as EngineSettingsReader;
+  const service = new StreamsService(repository, new StreamAccess(repository), secrets, recordingKeys, ingest, audit, recorder, instance, engineSettings, new FakeClock() as unknown as Clock, config, logger);
   return { service, rows, live, audits, keys, secrets, logs: text, instanceSettings };
 }
 
@@ -148,6 +150,7 @@ describe('StreamsService', () => {
       effectiveGraceSeconds: 10,
       slate: true,
       slateImage: false,
+      slateUnavailable: null,
       streamKey: keys[0],
       backupStreamKey: keys[1],
       createdAt: T0.toISOString(),

@@ -13,6 +13,7 @@ import { StreamAccess, noSuchStream } from './stream-access';
 import { StreamKeys } from './stream-keys';
 import type { CreateStreamDto, UpdateStreamDto } from './streams.dto';
 import { REPLACED_KEY_MEMORY_MS, StreamsRepository, type StreamRow } from './streams.repository';
+import { EngineSettingsReader } from '../ingest/engine-settings';
 
 const notFound = noSuchStream;
 
@@ -35,6 +36,7 @@ export class StreamsService {
     private readonly audit: AuditService,
     private readonly recordings: RecordingHost,
     private readonly instance: InstanceSettingsService,
+    private readonly engineSettings: EngineSettingsReader,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Pick<Config, 'PUBLIC_HOST' | 'RTMP_PORT' | 'INGEST_GRACE_S'>,
     @Inject(LOGGER) logger: Logger,
@@ -155,6 +157,7 @@ export class StreamsService {
       effectiveGraceSeconds: row.graceSeconds ?? this.config.INGEST_GRACE_S,
       slate: row.slate,
       slateImage: row.slateImage !== null,
+      slateUnavailable: this.engineSettings.slateUnavailable(),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       oldKeyInUse: oldKeyInUse(row, this.clock.now()),

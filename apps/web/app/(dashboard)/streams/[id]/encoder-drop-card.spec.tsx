@@ -22,6 +22,14 @@ function Harness({ initial }: { initial: StreamDetail }) {
 const png = (bytes = 100) => new File([new Uint8Array(bytes)], 'slate.png', { type: 'image/png' });
 
 describe('EncoderDropCard', () => {
+  it('says so when the server cannot show a slate, and not otherwise', () => {
+    const { unmount } = render(<Harness initial={streamDetail()} />);
+    expect(screen.queryByTestId('slate-unavailable')).toBeNull();
+    unmount();
+    render(<Harness initial={streamDetail({ slateUnavailable: 'ffmpeg not found at /nonexistent' })} />);
+    expect(screen.getByTestId('slate-unavailable').textContent).toContain('This server cannot show a slate (ffmpeg not found at /nonexistent)');
+  });
+
   it('shows the server default while the grace field is empty, and saves a number of seconds', async () => {
     const user = userEvent.setup();
     render(<Harness initial={streamDetail()} />);

@@ -231,6 +231,11 @@ export function EncoderDropCard({ stream, onChange }: { stream: StreamDetail; on
         <p id="slate-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
           {stream.slate ? 'On: while no encoder is on air, viewers see the slate instead of a frozen picture.' : 'Off: while no encoder is on air, destinations get nothing and may show a frozen picture.'}
         </p>
+        {stream.slateUnavailable ? (
+          <p role="status" data-testid="slate-unavailable" className={alertBox}>
+            This server cannot show a slate ({stream.slateUnavailable}): while no encoder is on air, destinations get nothing. Install ffmpeg on the server, or set FFMPEG_PATH, and restart Fanout.
+          </p>
+        ) : null}
         {slateError ? (
           <p role="alert" className={alertBox}>
             {slateError}
