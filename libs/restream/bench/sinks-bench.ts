@@ -53,6 +53,7 @@ import { SinkLog, clockOffset, expect, send } from './support/ipc';
 import { CpuSnapshot, cpuByThreadName, cpuDelta, cpuSnapshot, machineBusyMs } from './support/proc';
 import { RECORDING_SECONDS, Recording, Resolution, VIDEO_MBPS, VideoMbps, ensureRecording, loadRecording } from './support/recording';
 import { commandWorks } from './support/tools';
+import { stopBenchChild } from './systems';
 
 const SINK_PROCESS = join(__dirname, 'sink-process.ts');
 const ENGINE_PROCESS = join(__dirname, 'sinks-process.ts');
@@ -175,20 +176,6 @@ function describe(config: ConfigId, o: Options): string {
   return parts.join(' + ');
 }
 
-async function stopChild(child: Managed): Promise<unknown> {
-  try {
-    const answer = expect(child, 'stopped', 15_000);
-    send(child, { type: 'stop' });
-    const { stats } = await answer;
-    await Promise.race([child.exit, sleep(5_000)]); // exits by itself (and writes its CPU profile)
-    return stats;
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    await stop(child);
-  }
-}
-
 /** Seconds of media ffprobe reads in a finished recording, or null. */
 function probeDuration(file: string): number | null {
   try {
@@ -257,7 +244,7 @@ async function runOnce(config: ConfigId, round: number, recording: Recording, o:
       send(viewer, { type: 'collect' });
       viewerLogs = (await answer).viewers;
     }
-    const stats = (await stopChild(started)) as { sinks?: Array<Record<string, unknown>> } | { error: string };
+    const stats = (await stopBenchChild(started, 15_000)) as { sinks?: Array<Record<string, unknown>> } | { error: string };
     engine = undefined;
 
     const [from, to] = [marks[0]!, marks[1]!];
@@ -299,7 +286,7 @@ async function runOnce(config: ConfigId, round: number, recording: Recording, o:
   } catch (error) {
     return { config, round, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
   } finally {
-    if (engine) await stopChild(engine);
+    if (engine) await stopBenchChild(engine, 15_000);
     await Promise.all([stop(sink), ...(viewer ? [stop(viewer)] : [])]);
     if (recordDir !== '-') rmSync(recordDir, { recursive: true, force: true });
   }

@@ -76,12 +76,12 @@ const NODE_RUNNERS = {
 } as const;
 
 /**
- * Asks a bench child (fanout-process.ts, nms-process.ts) to stop: what it reports about itself,
+ * Asks a bench child (fanout-process.ts, nms-process.ts, sinks-process.ts) to stop: what it reports about itself,
  * or the error. It is ended either way.
  */
-async function stopBenchChild(child: Managed): Promise<unknown> {
+export async function stopBenchChild(child: Managed, answerMs = 10_000): Promise<unknown> {
   try {
-    const answer = expect(child, 'stopped', 10_000);
+    const answer = expect(child, 'stopped', answerMs);
     send(child, { type: 'stop' });
     const { stats } = await answer;
     await Promise.race([child.exit, sleep(5_000)]); // exits by itself (and writes its CPU profile)
